@@ -1,0 +1,5 @@
+export * from './event.schema.js';
+export * from './finding.schema.js';
+export * from './evidence.schema.js';
+export * from './issue.schema.js';
+export * from './detector.js';
