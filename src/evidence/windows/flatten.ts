@@ -1,0 +1,89 @@
+import type { FieldValue, KahuEvent, Provenance } from '../../model/index.js';
+
+/**
+ * The evtx_dump JSON layout of one Windows event (as in SigmaHQ's regression_data `.json` files and
+ * `kahu evtx dump`): `{ Event: { System: {...}, EventData: {...} | UserData: {...} } }`, where XML
+ * attributes sit under `#attributes` and element text under `#text`.
+ */
+export type EvtxJson = { Event?: Record<string, unknown> } & Record<string, unknown>;
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Turns a JSON value into a flat field value: objects with `#text` become their text, other objects JSON text. */
+function toField(v: unknown): FieldValue {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
+  if (Array.isArray(v)) return v.map(toField);
+  if (isObj(v)) {
+    if ('#text' in v) return toField(v['#text']);
+    return JSON.stringify(v);
+  }
+  return String(v);
+}
+
+/** Copies the children of an EventData/UserData payload into `fields` (attributes as `Name_Attr`). */
+function addPayload(fields: Record<string, FieldValue>, payload: Obj): void {
+  for (const [k, v] of Object.entries(payload)) {
+    if (k === '#attributes') continue;
+    if (isObj(v) && !('#text' in v)) {
+      // Nested element (e.g. UserData's single wrapper element): its children are the fields.
+      addPayload(fields, v);
+    } else {
+      fields[k] = toField(v);
+    }
+  }
+}
+
+/** Parses SystemTime ("2021-03-14T01:40:19.123456Z" or with offset) to epoch ms, null if unparsable. */
+export function parseSystemTime(s: unknown): number | null {
+  if (typeof s !== 'string' || s === '') return null;
+  const t = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(s) ? s : `${s}Z`);
+  return Number.isNaN(t) ? null : t;
+}
+
+/**
+ * Flattens an evtx_dump-layout Windows event into Kahu's event fields, named as Sigma's Windows taxonomy
+ * expects: System → `EventID`, `Channel`, `Provider_Name`, `Provider_Guid`, `Computer`, `Level`, `Task`,
+ * `Opcode`, `Keywords`, `EventRecordID`, `ProcessID`, `ThreadID`, `UserID` (Security), `Version`;
+ * EventData / UserData children → their own names. Returns null when the object is not such an event.
+ */
+export function flattenWindowsEvent(obj: unknown, prov: Provenance): KahuEvent | null {
+  if (!isObj(obj)) return null;
+  const ev = isObj(obj.Event) ? obj.Event : obj;
+  const sys = ev.System;
+  if (!isObj(sys)) return null;
+  const fields: Record<string, FieldValue> = {};
+  for (const [k, v] of Object.entries(sys)) {
+    if (k === '#attributes') continue;
+    if (isObj(v)) {
+      const attrs = isObj(v['#attributes']) ? v['#attributes'] : undefined;
+      if ('#text' in v) fields[k] = toField(v['#text']);
+      if (attrs) {
+        for (const [ak, av] of Object.entries(attrs)) {
+          if (k === 'Provider') fields[`Provider_${ak}`] = toField(av);
+          else if (k === 'Execution' || k === 'Security' || k === 'Correlation') fields[ak] = toField(av);
+          else if (k === 'TimeCreated') fields[`TimeCreated_${ak}`] = toField(av);
+          else fields[`${k}_${ak}`] = toField(av);
+        }
+      }
+    } else {
+      fields[k] = toField(v);
+    }
+  }
+  if (isObj(ev.EventData)) addPayload(fields, ev.EventData);
+  else if (ev.EventData !== undefined && ev.EventData !== null) fields.EventData = toField(ev.EventData);
+  if (isObj(ev.UserData)) addPayload(fields, ev.UserData);
+  if (typeof fields.EventID === 'string' && /^\d+$/.test(fields.EventID)) fields.EventID = Number(fields.EventID);
+  const computer = fields.Computer;
+  return {
+    time: parseSystemTime(fields.TimeCreated_SystemTime),
+    host: typeof computer === 'string' ? computer : null,
+    source: 'windows',
+    fields,
+    prov,
+  };
+}
