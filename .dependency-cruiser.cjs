@@ -1,7 +1,7 @@
-// Import direction (STYLE.md): core <- model <- evidence|sigma|attack <- engine|compile|attribution
+// Import direction (STYLE.md): core <- model <- evidence|sigma|attack|generate <- engine|compile|attribution|verdict
 // <- store|yara|report <- case <- cli|server. A module may import only from lower levels.
 const levels = {
-  core: 0, model: 1, evidence: 2, sigma: 2, attack: 2, engine: 3, compile: 3, attribution: 3,
+  core: 0, model: 1, evidence: 2, sigma: 2, attack: 2, generate: 2, engine: 3, compile: 3, attribution: 3, verdict: 3,
   store: 4, yara: 4, report: 4, case: 5, cli: 6, server: 6,
 };
 const names = Object.keys(levels);

@@ -3,3 +3,5 @@ export * from './finding.schema.js';
 export * from './evidence.schema.js';
 export * from './issue.schema.js';
 export * from './detector.js';
+export * from './verdict.schema.js';
+export * from './hypothesis.schema.js';

@@ -1,0 +1,7 @@
+import type { EvidenceParser } from './types.js';
+
+/**
+ * Every evidence parser Kahu knows, tried in order by format detection (highest confidence wins).
+ * Each format folder adds its parser here.
+ */
+export const parsers: EvidenceParser[] = [];
