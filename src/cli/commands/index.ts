@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { register as exchange } from './exchange.js';
 
 /** Each command module exports a function that adds its command to the program. Add one line per command. */
-export const commands: Array<(program: Command) => void> = [];
+export const commands: Array<(program: Command) => void> = [exchange];
