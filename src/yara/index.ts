@@ -1,0 +1,3 @@
+export * from './rules.js';
+export * from './scan.js';
+export * from './detector.js';
