@@ -1,0 +1,143 @@
+import { createHash } from 'node:crypto';
+import type { IssueSink } from '../core/index.js';
+import type { Detector, FieldValue, Finding, KahuEvent, MatchedEvent } from '../model/index.js';
+import { loadMappings, mapRules, type CorrelationIR, type Mappings, type RuleMeta, type RuleSet } from '../sigma/index.js';
+import { Correlator, type CorrEvent, type CorrHit } from './correlate.js';
+import { RuleIndex, type CompiledTarget } from './rule-index.js';
+
+/** Options of {@link createSigmaDetector}. */
+export interface SigmaDetectorOptions {
+  /** Logsource mappings (default: Kahu's content/mappings). */
+  mappings?: Mappings;
+  /** Most matched events kept for correlations before they run at the end of the scan (default 2,000,000). */
+  maxCorrelationEvents?: number;
+}
+
+/** Splits rule tags into ATT&CK technique ids (upper-cased), CVE ids and the rest. */
+export function splitTags(tags: readonly string[]): { attack: string[]; cves: string[]; other: string[] } {
+  const attack: string[] = [];
+  const cves: string[] = [];
+  const other: string[] = [];
+  for (const t of tags) {
+    const a = /^attack\.(t\d{4}(?:\.\d{3})?)$/i.exec(t);
+    const c = /^cve\.(\d{4}-\d{4,})$/i.exec(t);
+    if (a) attack.push(a[1]!.toUpperCase());
+    else if (c) cves.push(`CVE-${c[1]}`);
+    else other.push(t);
+  }
+  return { attack, cves, other };
+}
+
+function findingId(ruleId: string, parts: readonly string[]): string {
+  const h = createHash('sha256').update(ruleId);
+  for (const p of parts) h.update('\u0000').update(p);
+  return h.digest('hex').slice(0, 16);
+}
+
+function matched(ev: KahuEvent, fields: readonly string[]): MatchedEvent {
+  const values: Record<string, FieldValue> = {};
+  for (const f of fields) {
+    const v = ev.fields[f];
+    if (v !== undefined) values[f] = v;
+  }
+  return { time: ev.time, host: ev.host, prov: ev.prov, values };
+}
+
+function baseFinding(rule: RuleMeta, engine: 'sigma' | 'sigma-correlation', id: string): Omit<Finding, 'first' | 'last' | 'events' | 'eventCount'> {
+  const { attack, cves, other } = splitTags(rule.tags);
+  return {
+    id,
+    engine,
+    rule: { id: rule.id, title: rule.title, file: rule.origin.file, line: rule.origin.line },
+    level: rule.level,
+    attack,
+    cves,
+    tags: other,
+  };
+}
+
+/** The finding of one detection rule on one event. */
+export function detectionFinding(t: CompiledTarget, ev: KahuEvent): Finding {
+  const id = findingId(t.rule.id, [ev.prov.evidenceId, ev.prov.path, JSON.stringify(ev.prov.locator)]);
+  return { ...baseFinding(t.rule, 'sigma', id), first: ev.time, last: ev.time, events: [matched(ev, t.fields)], eventCount: 1 };
+}
+
+/** The finding of a correlation hit; the base events keep their provenance. */
+export function correlationFinding(h: CorrHit, fieldsOf: (ruleId: string) => readonly string[]): Finding {
+  const id = findingId(h.rule.id, [String(h.first), String(h.last), JSON.stringify(h.group)]);
+  const fields = new Set<string>([...h.rule.groupBy, ...(h.rule.condition.field ? [h.rule.condition.field] : [])]);
+  for (const r of h.rule.rules) for (const f of fieldsOf(r)) fields.add(f);
+  for (const m of Object.values(h.rule.aliases)) for (const f of Object.values(m)) fields.add(f);
+  return {
+    ...baseFinding(h.rule, 'sigma-correlation', id),
+    first: h.first,
+    last: h.last,
+    events: h.events.map((e) => matched(e, [...fields])),
+    eventCount: h.eventCount,
+    detail: { group: JSON.stringify(h.group), value: h.value, correlation: h.rule.correlation },
+  };
+}
+
+/** A Sigma detector with its compiled index exposed (for `kahu sigma test` and benchmarks). */
+export interface SigmaDetector extends Detector {
+  readonly index: RuleIndex;
+  /** Rules loaded but mapped to no Kahu source. */
+  readonly inactive: number;
+}
+
+/**
+ * Creates the Sigma {@link Detector} for `kahu scan`: maps every rule's logsource once, compiles and indexes the
+ * matchers, reports one finding per (rule, event), and runs correlations over the matches in time order when
+ * the scan ends (`finish`).
+ */
+export function createSigmaDetector(rules: RuleSet, opts: SigmaDetectorOptions = {}): SigmaDetector {
+  const mappings = opts.mappings ?? loadMappings();
+  const mapped = mapRules(rules.detections, mappings);
+  const index = new RuleIndex(mapped);
+  const correlations: CorrelationIR[] = rules.correlations;
+  const correlator = new Correlator(correlations);
+  const feeds = correlator.inputs;
+  // Rules referred to by a correlation report alone only with `generate: true` (correlation spec, "Generate").
+  const silent = new Set<string>();
+  for (const c of correlations) if (!c.generate) for (const r of c.rules) silent.add(r);
+  const fieldsByRule = new Map(rules.detections.map((d) => [d.id, d.fields]));
+  const cap = opts.maxCorrelationEvents ?? 2_000_000;
+  let buffer: CorrEvent[] = [];
+  let overflow = 0;
+
+  return {
+    name: 'sigma',
+    index,
+    inactive: mapped.filter((m) => m.targets.length === 0).length,
+    onEvents(events: readonly KahuEvent[]): Finding[] {
+      const out: Finding[] = [];
+      for (const ev of events) {
+        index.match(ev, (t) => {
+          if (feeds.has(t.rule.id)) {
+            if (ev.time === null) return;
+            if (buffer.length < cap) buffer.push({ ruleId: t.rule.id, time: ev.time, events: [ev], fields: ev.fields });
+            else overflow++;
+          }
+          if (!silent.has(t.rule.id)) out.push(detectionFinding(t, ev));
+        });
+      }
+      return out;
+    },
+    finish(issues: IssueSink): Finding[] {
+      if (overflow > 0) {
+        issues.report({
+          code: 'internal',
+          severity: 'warning',
+          message: `correlations: ${overflow} matched events beyond the ${cap}-event buffer were not correlated`,
+        });
+      }
+      const items = buffer.sort((a, b) => a.time - b.time);
+      buffer = [];
+      const hits: CorrHit[] = [];
+      for (const e of items) hits.push(...correlator.push(e));
+      hits.push(...correlator.finish());
+      // Inner correlations of a chain feed the outer one; only the outermost reports (unless `generate`).
+      return hits.filter((h) => !silent.has(h.rule.id)).map((h) => correlationFinding(h, (r) => fieldsByRule.get(r) ?? []));
+    },
+  };
+}

@@ -1,0 +1,15 @@
+// Sigma execution in process: IR -> compiled matchers -> findings; correlations; the `kahu scan` detector.
+export { compileExpr, compilePattern, compileCidr, requiredValues, EvalCtx, text, type Matcher } from './compile.js';
+export { RuleIndex, type CompiledTarget } from './rule-index.js';
+export { Correlator, CorrelationState, type CorrEvent, type CorrHit } from './correlate.js';
+export {
+  createSigmaDetector,
+  detectionFinding,
+  correlationFinding,
+  splitTags,
+  type SigmaDetector,
+  type SigmaDetectorOptions,
+} from './detector.js';
+export { runRegression, readEvtxDumpJson, readEvtxEvents, type RegressionResult, type SampleResult } from './regression.js';
+export { JsonObjectSplitter } from './json-objects.js';
+export { loadRules, type RuleSet } from '../sigma/index.js';
