@@ -161,6 +161,8 @@ export function extractAttack(bundle: unknown): AttackExtract {
     const id = attackId(o);
     const name = o.name;
     if (!id || !name) continue;
+    // Pre-2019 mitigations reused technique ids (T1001 "... Mitigation", all deprecated): not a mitigation id.
+    if (kind === 'mitigations' && !/^M\d{4}$/.test(id)) continue;
     byStixId.set(o.id, { kind, id });
     switch (kind) {
       case 'tactics':

@@ -5,3 +5,4 @@ export * from './issue.schema.js';
 export * from './detector.js';
 export * from './verdict.schema.js';
 export * from './hypothesis.schema.js';
+export * from './observed-attack.schema.js';

@@ -1,0 +1,276 @@
+import { findSoftware, resolveId, type AttackKb } from '../attack/index.js';
+import type { Attribution, EvidenceItem, Hypothesis, ObservedAttack, SponsorHypothesis } from '../model/index.js';
+import { FITTED_PARAMS } from './fitted-params.js';
+import { logPrior, scoreGroups, softPresent, techAbsent, techPresent, type ModelParams } from './model.js';
+import { buildProfiles, withParent, type ProfileData } from './profiles.js';
+import { sponsorKey, sponsorName } from './sponsor.js';
+import { inferTimezone, offsetMatches, type TimezoneInference } from './timezone.js';
+import { probabilityWords, type Yardstick } from './yardstick.js';
+
+/**
+ * Likelihood ratio of a publicly attributed CVE exploitation for the named groups. Fixed, not fitted: ATT&CK's
+ * folds carry almost no CVEs to fit it on. Kept modest because the same edge-device CVEs are exploited by
+ * several states' actors (attribution.md section 4.5).
+ */
+export const CVE_LR = 4;
+/** Likelihood ratio for a group whose country's offset matches the inferred operator offset (and 1/x against). */
+export const TIMEZONE_LR = 3;
+/** Default prior probability that the actor is none of the ATT&CK groups. */
+export const DEFAULT_UNKNOWN_PRIOR = 0.5;
+
+/** What to attribute. Techniques/software may be ids or names; unknown ones are reported back, not fatal. */
+export interface AttributeInput {
+  techniques: string[];
+  software?: string[];
+  cves?: string[];
+  /** Epoch ms UTC of hands-on-keyboard actions, for the working-hours analysis. */
+  activityTimes?: number[];
+}
+
+/** Options of an attribution. */
+export interface AttributeOptions {
+  yardstick?: Yardstick;
+  /** Citation keys to drop from the profiles (relationships cited only by them disappear). */
+  excludeSources?: string[];
+  /** Prior probability that the actor is not one of the ATT&CK groups (default 0.5). */
+  unknownPrior?: number;
+  /** Hypotheses to return (default 10). */
+  top?: number;
+  /** Model parameters (default: the fitted ones). */
+  params?: ModelParams;
+}
+
+/** An attribution plus what could not be used and the working-hours result. */
+export interface AttributionResult extends Attribution {
+  ignored: string[];
+  timezone: TimezoneInference | null;
+}
+
+const profileCache = new WeakMap<AttackKb, Map<string, ProfileData>>();
+
+/** Profiles for a KB and a set of excluded sources (cached). */
+export function profilesFor(kb: AttackKb, exclude: readonly string[] = []): ProfileData {
+  const key = [...new Set(exclude)].sort().join('\u0000');
+  let m = profileCache.get(kb);
+  if (!m) profileCache.set(kb, (m = new Map()));
+  let p = m.get(key);
+  if (!p) {
+    p = buildProfiles(kb, new Set(exclude));
+    m.set(key, p);
+  }
+  return p;
+}
+
+function round(x: number, d = 4): number {
+  const f = 10 ** d;
+  return Math.round(x * f) / f;
+}
+
+/**
+ * Scores every ATT&CK group plus "unknown / not in the knowledge base" and returns calibrated probabilities
+ * with yardstick words, the evidence for and against each hypothesis (with the citation keys behind each
+ * profile fact), and the roll-up to sponsor state.
+ */
+export function attribute(kb: AttackKb, input: AttributeInput, opts: AttributeOptions = {}): AttributionResult {
+  const yardstick = opts.yardstick ?? 'phia';
+  const params = opts.params ?? FITTED_PARAMS;
+  const unknownPrior = Math.min(0.999, Math.max(0.001, opts.unknownPrior ?? DEFAULT_UNKNOWN_PRIOR));
+  const data = profilesFor(kb, opts.excludeSources ?? []);
+  const c = data.counts;
+  const ignored: string[] = [];
+
+  const techIds = new Set<string>();
+  for (const raw of input.techniques) {
+    const id = resolveId(kb, raw.trim());
+    if (!id || !kb.techniques.has(id)) {
+      ignored.push(raw);
+      continue;
+    }
+    for (const t of withParent(id)) techIds.add(t);
+  }
+  const softIds = new Set<string>();
+  for (const raw of input.software ?? []) {
+    const ids = findSoftware(kb, raw);
+    if (ids.length === 0) ignored.push(raw);
+    for (const id of ids) softIds.add(id);
+  }
+  const cves = [...new Set((input.cves ?? []).map((x) => x.trim().toUpperCase()))].sort();
+  const techs = [...techIds].map((t) => c.techIndex.get(t)).filter((x): x is number => x !== undefined);
+  const softs = [...softIds].map((s) => c.softIndex.get(s)).filter((x): x is number => x !== undefined);
+  const obs = { techs: techs.sort((a, b) => a - b), softs: softs.sort((a, b) => a - b) };
+
+  const G = c.groups.length;
+  const scores = scoreGroups(c, params, obs);
+  const prior = logPrior(c, params);
+  // Normalise the prior over groups so the unknown outcome's prior is exactly `unknownPrior`.
+  let pmax = -Infinity;
+  for (let g = 0; g < G; g++) pmax = Math.max(pmax, prior[g]!);
+  let psum = 0;
+  for (let g = 0; g < G; g++) psum += Math.exp(prior[g]! - pmax);
+  const logPriorG = (g: number): number => prior[g]! - pmax - Math.log(psum) + Math.log(1 - unknownPrior);
+
+  const extra = new Float64Array(G);
+  const extraItems: EvidenceItem[][] = c.groups.map(() => []);
+  for (const cve of cves) {
+    const facts = kb.cves.get(cve) ?? [];
+    for (const f of facts) {
+      const g = c.groups.indexOf(f.group);
+      if (g < 0) continue;
+      extra[g]! += Math.log(CVE_LR);
+      extraItems[g]!.push({ kind: 'cve', id: cve, weight: round(Math.log(CVE_LR)), note: 'exploitation of this CVE is publicly attributed to this group', sources: f.sources });
+    }
+  }
+  const tz = input.activityTimes && input.activityTimes.length > 0 ? inferTimezone(input.activityTimes) : null;
+  if (tz?.inferred) {
+    for (let g = 0; g < G; g++) {
+      const country = kb.actors.get(c.groups[g]!)?.country ?? null;
+      const offsets = country ? kb.countryOffsets[country] : undefined;
+      if (!offsets) continue;
+      const match = offsetMatches(tz.utcOffset, offsets);
+      const w = (match ? 1 : -1) * Math.log(TIMEZONE_LR);
+      extra[g]! += w;
+      const sign = tz.utcOffset >= 0 ? '+' : '';
+      extraItems[g]!.push({
+        kind: 'timezone',
+        id: `UTC${sign}${tz.utcOffset}`,
+        weight: round(w),
+        note: match
+          ? `operators' working hours fit UTC${sign}${tz.utcOffset}, a time zone of ${sponsorName(country!)}`
+          : `operators' working hours fit UTC${sign}${tz.utcOffset}, not a time zone of ${sponsorName(country!)}`,
+        sources: ['MISP galaxy country', 'content/actors/timezones.json'],
+      });
+    }
+  }
+
+  // Posterior over groups + unknown. Group evidence is tempered by the fitted temperature; the background
+  // ("unknown") model has likelihood ratio 1 by construction.
+  const logits = new Float64Array(G + 1);
+  let max = -Infinity;
+  for (let g = 0; g < G; g++) {
+    logits[g] = scores[g]! / params.tau + logPriorG(g) + extra[g]!;
+    max = Math.max(max, logits[g]!);
+  }
+  logits[G] = Math.log(unknownPrior);
+  max = Math.max(max, logits[G]!);
+  let sum = 0;
+  const probs = new Float64Array(G + 1);
+  for (let i = 0; i <= G; i++) sum += probs[i] = Math.exp(logits[i]! - max);
+  for (let i = 0; i <= G; i++) probs[i]! /= sum;
+
+  const order = [...Array(G).keys()].sort((a, b) => probs[b]! - probs[a]! || (c.groups[a]! < c.groups[b]! ? -1 : 1));
+  const top = opts.top ?? 10;
+  const hypotheses: Hypothesis[] = order.slice(0, top).map((g) => {
+    const gid = c.groups[g]!;
+    const group = kb.groups.get(gid)!;
+    const actor = kb.actors.get(gid);
+    const forItems: EvidenceItem[] = [];
+    const against: EvidenceItem[] = [];
+    for (const t of obs.techs) {
+      const w = techPresent(c, params, g, t) / params.tau;
+      const id = c.techIds[t]!;
+      const inProfile = c.n[g]![t]! > 0;
+      const item: EvidenceItem = {
+        kind: 'technique',
+        id,
+        name: kb.techniques.get(id)?.name ?? id,
+        weight: round(w),
+        note: inProfile
+          ? `observed; in the profile (${c.n[g]![t]} of ${c.m[g]} reports)`
+          : 'observed; not in the profile',
+        sources: data.techKeys[g]!.get(t) ?? [],
+      };
+      (w >= 0 ? forItems : against).push(item);
+    }
+    for (const s of obs.softs) {
+      const w = softPresent(c, params, g, s) / params.tau;
+      const id = c.softIds[s]!;
+      const inProfile = c.ns[g]![s]! > 0;
+      (w >= 0 ? forItems : against).push({
+        kind: 'software',
+        id,
+        name: kb.software.get(id)?.name ?? id,
+        weight: round(w),
+        note: inProfile ? `observed; the group uses it (${c.ns[g]![s]} reports)` : 'observed; not known for this group',
+        sources: data.softKeys[g]!.get(s) ?? [],
+      });
+    }
+    // Absence: the group's most characteristic techniques that the case does not show.
+    if (params.lambda > 0) {
+      const observed = new Set(obs.techs);
+      const missing: EvidenceItem[] = [];
+      for (const [t, keys] of data.techKeys[g]!) {
+        if (observed.has(t)) continue;
+        const w = techAbsent(c, params, g, t) / params.tau;
+        if (w >= -0.01) continue;
+        const id = c.techIds[t]!;
+        missing.push({
+          kind: 'technique',
+          id,
+          name: kb.techniques.get(id)?.name ?? id,
+          weight: round(w),
+          note: `signature technique not observed (in ${c.n[g]![t]} of ${c.m[g]} reports)`,
+          sources: keys,
+        });
+      }
+      missing.sort((a, b) => a.weight - b.weight || (a.id < b.id ? -1 : 1));
+      against.push(...missing.slice(0, 5));
+    }
+    for (const it of extraItems[g]!) (it.weight >= 0 ? forItems : against).push(it);
+    forItems.sort((a, b) => b.weight - a.weight || (a.id < b.id ? -1 : 1));
+    against.sort((a, b) => a.weight - b.weight || (a.id < b.id ? -1 : 1));
+    const aliases = [...new Set([...group.aliases, ...(actor?.names ?? [])])].filter((n) => n !== group.name);
+    const sk = sponsorKey(kb, gid);
+    return {
+      actor: {
+        attackId: gid,
+        name: group.name,
+        aliases,
+        country: actor?.country ?? null,
+        sponsor: sk && actor?.sponsor ? sponsorName(sk) : null,
+      },
+      probability: round(probs[g]!),
+      words: probabilityWords(probs[g]!, yardstick),
+      evidence: { for: forItems, against },
+    };
+  });
+
+  const mass = new Map<string, number>();
+  for (let g = 0; g < G; g++) {
+    const k = sponsorKey(kb, c.groups[g]!);
+    if (k) mass.set(k, (mass.get(k) ?? 0) + probs[g]!);
+  }
+  const sponsors: SponsorHypothesis[] = [...mass]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .filter(([, p]) => p >= 0.005)
+    .map(([k, p]) => ({ country: k, name: sponsorName(k), probability: round(p), words: probabilityWords(p, yardstick) }));
+
+  return {
+    hypotheses,
+    sponsors,
+    unknown: round(probs[G]!),
+    yardstick,
+    observed: {
+      techniques: [...techIds].sort(),
+      software: [...softIds].sort(),
+      cves,
+      utcOffset: tz?.inferred ? tz.utcOffset : null,
+    },
+    ignored,
+    timezone: tz,
+  };
+}
+
+/** Attribution for a case: the observed ATT&CK section plus working hours from its hands-on activity. */
+export function attributeCase(observed: ObservedAttack, opts: AttributeOptions & { kb: AttackKb }): AttributionResult {
+  return attribute(
+    opts.kb,
+    {
+      // Implied parents are re-derived inside; pass only what was observed directly.
+      techniques: observed.techniques.filter((t) => !t.implied).map((t) => t.id),
+      software: observed.software.map((s) => s.id),
+      cves: observed.cves.map((c) => c.id),
+      activityTimes: observed.activityTimes,
+    },
+    opts,
+  );
+}
