@@ -18,6 +18,27 @@ export interface ByteSource {
 export interface EvtxReadOptions {
   /** Recover valid records from chunk slack (after the free-space offset). Default true. */
   slack?: boolean;
+  /** Filled while reading: what was found (lets callers tell "damaged" from "not EVTX at all"). */
+  stats?: EvtxStats;
+}
+
+/** What a read found. */
+export interface EvtxStats {
+  /** A valid file header signature was seen. */
+  header: boolean;
+  /** Chunks with a chunk signature. */
+  chunks: number;
+  /** Records read (including those recovered from slack). */
+  records: number;
+  /** Records recovered from chunk slack. */
+  slackRecords: number;
+  /** Bytes read from the source. */
+  bytes: number;
+}
+
+/** A fresh, empty stats object. */
+export function newEvtxStats(): EvtxStats {
+  return { header: false, chunks: 0, records: 0, slackRecords: 0, bytes: 0 };
 }
 
 /** Collects stream buffers and hands out fixed-size blocks, copying only when a block spans buffers. */
@@ -75,9 +96,11 @@ export async function* readEvtx(src: ByteSource, issues: IssueSink, opts: EvtxRe
   let chunksSeen = 0;
   let records = 0;
   const chunkOpts = { path, issues, slack: opts.slack !== false };
+  const stats = opts.stats ?? newEvtxStats();
 
   const handleStart = (block: Buffer): void => {
     if (isFileHeader(block)) {
+      stats.header = true;
       const h = parseFileHeader(block)!;
       if (!h.crcOk) issues.report({ code: 'evtx-corrupt', severity: 'warning', message: 'file header CRC32 mismatch', location: { path, offset: 124 } });
       if (h.flags & 1) issues.report({ code: 'evtx-corrupt', severity: 'info', message: 'file is marked dirty (not closed cleanly); all chunks are scanned', location: { path, offset: 120 } });
@@ -92,8 +115,16 @@ export async function* readEvtx(src: ByteSource, issues: IssueSink, opts: EvtxRe
     const i = index++;
     if (isChunk(block)) {
       chunksSeen++;
+      stats.chunks++;
       const recs = readChunk(block, i, at, chunkOpts);
       records += recs.length;
+      stats.records += recs.length;
+      let slack = 0;
+      for (const r of recs) if (r.slack) slack++;
+      if (slack) {
+        stats.slackRecords += slack;
+        issues.report({ code: 'evtx-corrupt', severity: 'info', message: `${slack} record(s) recovered from chunk slack (after the free-space offset)`, location: { path, offset: at, chunk: i } });
+      }
       return recs;
     }
     if (!block.every((b) => b === 0)) {
@@ -103,6 +134,7 @@ export async function* readEvtx(src: ByteSource, issues: IssueSink, opts: EvtxRe
   };
 
   for await (const piece of src.open()) {
+    stats.bytes += piece.length;
     q.push(piece);
     for (;;) {
       if (state === 'start') {
