@@ -1,7 +1,8 @@
+import { evtxParser } from './evtx/parser.js';
 import type { EvidenceParser } from './types.js';
 
 /**
  * Every evidence parser Kahu knows, tried in order by format detection (highest confidence wins).
  * Each format folder adds its parser here.
  */
-export const parsers: EvidenceParser[] = [];
+export const parsers: EvidenceParser[] = [evtxParser];
