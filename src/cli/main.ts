@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { KahuError } from '../core/index.js';
 import { VERSION } from './version.js';
 import { commands } from './commands/index.js';
+import { EXIT } from './exit-codes.js';
 
 const program = new Command('kahu')
   .description('Kahu: evidence to attributed assessment (Exchange/IIS logs, EVTX, Sigma, YARA, ATT&CK)')
@@ -10,9 +11,9 @@ const program = new Command('kahu')
   .exitOverride((err) => {
     // commander's own help/version exits are not errors.
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') {
-      process.exit(0);
+      process.exit(EXIT.ok);
     }
-    process.exit(2);
+    process.exit(EXIT.usage);
   });
 
 for (const register of commands) register(program);
@@ -22,8 +23,8 @@ try {
 } catch (err) {
   if (err instanceof KahuError && err.code === 'usage') {
     process.stderr.write(`kahu: ${err.message}\n`);
-    process.exit(2);
+    process.exit(EXIT.usage);
   }
   process.stderr.write(`kahu: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(1);
+  process.exit(EXIT.internal);
 }

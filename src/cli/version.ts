@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { TOOL_VERSION } from '../case/index.js';
 
-/** Kahu's version, from package.json. */
-export const VERSION: string = (
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+/** Kahu's version, from package.json (found from both `src/` and `dist/`). */
+export const VERSION: string = TOOL_VERSION;

@@ -5,4 +5,5 @@ export * from './issue.schema.js';
 export * from './detector.js';
 export * from './verdict.schema.js';
 export * from './hypothesis.schema.js';
+export * from './case.schema.js';
 export * from './observed-attack.schema.js';

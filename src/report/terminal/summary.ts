@@ -1,0 +1,87 @@
+import { join } from 'node:path';
+import { LEVELS } from '../../model/index.js';
+import type { Case, CountStats, Level } from '../../model/index.js';
+import { formatBytes, isoTime } from '../format.js';
+import { terminalSafe, truncateStart } from './sanitize.js';
+import { textTable } from './table.js';
+
+/** Options of the terminal summary. */
+export interface SummaryOptions {
+  /** The case folder written, if any. */
+  outDir?: string;
+  /** ANSI colours for levels (only when writing to a TTY). */
+  color?: boolean;
+  /** How many findings to list by name. */
+  topFindings?: number;
+}
+
+const LEVEL_COLOUR: Record<Level, string> = {
+  critical: '\u001b[1;31m',
+  high: '\u001b[31m',
+  medium: '\u001b[33m',
+  low: '\u001b[36m',
+  informational: '\u001b[2m',
+};
+
+function range(s: { first: number | null; last: number | null }): string {
+  if (s.first === null) return '—';
+  return `${isoTime(s.first).slice(0, 19)}Z → ${isoTime(s.last).slice(0, 19)}Z`;
+}
+
+function countRows(map: Partial<Record<string, CountStats>>): string[][] {
+  return Object.entries(map)
+    .filter((e): e is [string, CountStats] => e[1] !== undefined)
+    .sort((a, b) => b[1].events - a[1].events || a[0].localeCompare(b[0]))
+    .map(([k, s]) => [k, String(s.files), s.events.toLocaleString('en-US'), formatBytes(s.bytes), range(s)]);
+}
+
+/**
+ * The end-of-scan summary for the terminal: files per format, events per source, findings per
+ * level (the top ones by name), issues, and where the case is. Evidence-derived text is made
+ * terminal-safe here.
+ */
+export function renderSummary(c: Case, opts: SummaryOptions = {}): string {
+  const paint = (level: Level, text: string): string => (opts.color ? `${LEVEL_COLOUR[level]}${text}\u001b[0m` : text);
+  const s = c.stats;
+  const out: string[] = [];
+  out.push(
+    `Kahu ${c.tool.version}: ${s.files} file(s), ${formatBytes(s.bytes)}, ${s.events.toLocaleString('en-US')} event(s) in ${(s.durationMs / 1000).toFixed(1)} s`,
+  );
+  if (s.first !== null) out.push(`Events span ${range(s)}`);
+  out.push('');
+  out.push(textTable(['format', 'files', 'events', 'size', 'time range'], countRows(s.byFormat), ['left', 'right', 'right', 'right']));
+  out.push('');
+  out.push(textTable(['source', 'files', 'events', 'size', 'time range'], countRows(s.bySource), ['left', 'right', 'right', 'right']));
+  out.push('');
+  const levels = [...LEVELS].reverse();
+  out.push(`Findings: ${c.findings.length}  ` + levels.map((l) => paint(l, `${l} ${s.byLevel[l] ?? 0}`)).join('  '));
+  const top = [...c.findings]
+    .sort((a, b) => LEVELS.indexOf(b.level) - LEVELS.indexOf(a.level) || (a.first ?? Infinity) - (b.first ?? Infinity))
+    .slice(0, opts.topFindings ?? 10);
+  for (const f of top) {
+    const where = f.events[0] ? ` ${truncateStart(terminalSafe(f.events[0].prov.path), 50)}` : '';
+    out.push(`  ${paint(f.level, f.level.padEnd(13))} ${terminalSafe(f.rule.title)} (${f.eventCount} event(s))${where}`);
+  }
+  if (c.verdicts?.length) {
+    out.push('');
+    out.push(textTable(['cve', 'chain', 'verdict'], c.verdicts.map((v) => [terminalSafe(v.cve), terminalSafe(v.chain), v.status])));
+  }
+  if (c.attribution?.hypotheses[0]) {
+    const h = c.attribution.hypotheses[0];
+    out.push('');
+    out.push(`Attribution (leading hypothesis): ${terminalSafe(h.actor.name)}, ${terminalSafe(h.words)} (${(h.probability * 100).toFixed(0)}%)`);
+  }
+  const errors = c.issues.filter((i) => i.severity === 'error').length;
+  const warnings = c.issues.filter((i) => i.severity === 'warning').length;
+  out.push('');
+  out.push(`Issues: ${c.issues.length} (${errors} error(s), ${warnings} warning(s))${s.unreadable ? `; ${s.unreadable} file(s) unreadable` : ''}`);
+  for (const i of c.issues.filter((x) => x.severity === 'error').slice(0, 5)) {
+    const where = i.location?.path ? `${truncateStart(terminalSafe(i.location.path), 50)}: ` : '';
+    out.push(`  ${where}${terminalSafe(i.message).slice(0, 160)}`);
+  }
+  if (opts.outDir !== undefined) {
+    out.push('');
+    out.push(`Report: ${terminalSafe(join(opts.outDir, 'report.html'))}  (case.json, findings.jsonl, timeline.csv beside it)`);
+  }
+  return `${out.join('\n')}\n`;
+}
