@@ -1,0 +1,3 @@
+export * from './generate.js';
+export { SCENARIOS, type ScenarioName } from './scenarios.js';
+export type { PlantedItem, PlantedRef } from './sink.js';
