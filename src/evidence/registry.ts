@@ -1,3 +1,4 @@
+import { iisParser } from './iis/parser.js';
 import { evtxParser } from './evtx/parser.js';
 import type { EvidenceParser } from './types.js';
 
@@ -5,4 +6,4 @@ import type { EvidenceParser } from './types.js';
  * Every evidence parser Kahu knows, tried in order by format detection (highest confidence wins).
  * Each format folder adds its parser here.
  */
-export const parsers: EvidenceParser[] = [evtxParser];
+export const parsers: EvidenceParser[] = [iisParser, evtxParser];

@@ -22,7 +22,8 @@ function toField(v: unknown): FieldValue {
     if ('#text' in v) return toField(v['#text']);
     return JSON.stringify(v);
   }
-  return String(v);
+  // bigint / symbol / function: not produced by JSON, kept printable.
+  return typeof v === 'bigint' ? v.toString() : null;
 }
 
 /** Copies the children of an EventData/UserData payload into `fields` (attributes as `Name_Attr`). */

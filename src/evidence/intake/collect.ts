@@ -1,0 +1,242 @@
+import type { Stats } from 'node:fs';
+import { promises as fsp } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import type { IssueSink } from '../../core/index.js';
+import type { EvidenceFormat } from '../../model/index.js';
+import type { MagicType } from '../files/magic.js';
+import type { EvidenceParser, EvidenceSource } from '../types.js';
+import { detectFormat } from './detect.js';
+import { headOf, readFileChunks, readFileHead } from './file-source.js';
+import { DEFAULT_ZIP_LIMITS, openZip, walkZip, type ZipLimits } from './zip.js';
+
+/** One input after intake: a readable source plus what intake learned. */
+export interface EvidenceEntry extends EvidenceSource {
+  /** Modification time, ISO UTC; null for zip entries without one. */
+  mtime: string | null;
+  /** Last access / inode change / birth time, ISO UTC (files on disk only; null elsewhere or when the OS has none). */
+  atime: string | null;
+  ctime: string | null;
+  birthtime: string | null;
+  /** From content detection; `zip` only for the archive itself (its entries follow it as their own entries). */
+  format: EvidenceFormat;
+  /** The parser for `format`, null when unrecognised (or for an archive). */
+  parser: EvidenceParser | null;
+  /** Why unrecognised / unreadable / refused. */
+  reason?: string;
+  /** File type sniffed from the first bytes. */
+  magic: MagicType;
+  /** False when nothing can be read (refused zip entry, permission denied, special file): `open()` yields nothing. */
+  readable: boolean;
+  /** Evidence id of the archive this entry is inside. */
+  parent?: string;
+}
+
+/** Options of `collectEvidence`. */
+export interface CollectOptions {
+  zipLimits?: Partial<ZipLimits>;
+}
+
+/** Extensions whose content is a ZIP container but is a document, not an evidence bundle: inventoried, not expanded. */
+const DOCUMENT_ZIPS = new Set(['.docx', '.xlsx', '.pptx', '.docm', '.xlsm', '.pptm', '.jar', '.war', '.apk', '.nupkg', '.vsix', '.odt', '.ods', '.odp', '.epub', '.xpi', '.msix', '.appx']);
+
+function iso(d: Date | undefined): string | null {
+  if (!d) return null;
+  const t = d.getTime();
+  // Linux reports birthtime 0 when the filesystem does not record it.
+  return Number.isNaN(t) || t <= 0 ? null : d.toISOString();
+}
+
+async function* nothing(): AsyncGenerator<Buffer> {}
+
+/** Byte-order comparison (stable across locales, unlike localeCompare). */
+function byName(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Walks files, folders (recursively) and `.zip` archives (entries streamed in place, never extracted), detects
+ * each file's format by content, and yields entries in a stable order: arguments in the order given, folder
+ * contents sorted by name, archive entries in central-directory order right after their archive. Ids are
+ * `e0001`, `e0002`... in that order; an archive's entries are `<archive id>.<record index>` (`e0003.12`).
+ * Never throws for bad input: unreadable files, refused zip entries, special files become Issues AND entries
+ * with format `unrecognised` and a reason. Symbolic links inside folders are listed, not followed.
+ */
+export async function* collectEvidence(
+  paths: string[],
+  issues: IssueSink,
+  opts: CollectOptions = {},
+): AsyncGenerator<EvidenceEntry> {
+  const limits: ZipLimits = { ...DEFAULT_ZIP_LIMITS, ...opts.zipLimits };
+  let counter = 0;
+  const nextId = (): string => `e${String(++counter).padStart(4, '0')}`;
+  /** dev:ino of every file already listed: a file given twice (or hard-linked) is read once. */
+  const seen = new Map<string, string>();
+
+  const unreadable = (id: string, path: string, reason: string, st?: Stats, magic: MagicType = 'empty'): EvidenceEntry => ({
+    id,
+    path,
+    size: st?.size ?? 0,
+    mtime: iso(st?.mtime),
+    atime: iso(st?.atime),
+    ctime: iso(st?.ctime),
+    birthtime: iso(st?.birthtime),
+    format: 'unrecognised',
+    parser: null,
+    reason,
+    magic,
+    readable: false,
+    open: nothing,
+  });
+
+  async function* fromFile(path: string, st: Stats): AsyncGenerator<EvidenceEntry> {
+    const key = `${st.dev}:${st.ino}`;
+    const dup = seen.get(key);
+    if (dup !== undefined) {
+      issues.report({ code: 'usage', severity: 'info', message: `same file as ${dup}: read once`, location: { path } });
+      return;
+    }
+    const id = nextId();
+    seen.set(key, id);
+    let head: Buffer;
+    try {
+      head = await readFileHead(path);
+    } catch (err) {
+      const reason = `cannot read: ${(err as Error).message}`;
+      issues.report({ code: 'io', severity: 'error', message: reason, location: { path } });
+      yield unreadable(id, path, reason, st);
+      return;
+    }
+    const name = basename(path);
+    const det = detectFormat(head, name);
+    const base = {
+      id,
+      path,
+      size: st.size,
+      mtime: iso(st.mtime),
+      atime: iso(st.atime),
+      ctime: iso(st.ctime),
+      birthtime: iso(st.birthtime),
+      magic: det.magic,
+      readable: true,
+      open: () => readFileChunks(path),
+    };
+    if (det.format === 'zip' && !DOCUMENT_ZIPS.has(extname(name).toLowerCase())) {
+      yield* fromZip(path, base);
+      return;
+    }
+    if (det.format === 'zip') {
+      yield { ...base, format: 'unrecognised', parser: null, reason: 'ZIP-based document (Office/Java package): inventoried, not expanded' };
+      return;
+    }
+    yield { ...base, format: det.format, parser: det.parser, ...(det.reason !== undefined ? { reason: det.reason } : {}) };
+    if (det.reason !== undefined && det.magic !== 'empty') {
+      issues.report({ code: 'unrecognised-format', severity: 'info', message: det.reason, location: { path } });
+    }
+  }
+
+  async function* fromZip(path: string, archive: Omit<EvidenceEntry, 'format' | 'parser'>): AsyncGenerator<EvidenceEntry> {
+    try {
+      const zf = await openZip(path);
+      zf.close();
+    } catch (err) {
+      const reason = `corrupt ZIP archive: ${(err as Error).message}`;
+      issues.report({ code: 'zip-refused', severity: 'error', message: reason, location: { path } });
+      yield { ...archive, format: 'unrecognised', parser: null, reason };
+      return;
+    }
+    yield { ...archive, format: 'zip', parser: null };
+    try {
+      for await (const item of walkZip(path, path, issues, limits)) {
+        const id = `${archive.id}.${item.index}`;
+        const shown = `${path}!/${item.name}`;
+        const common = { id, path: shown, size: item.size, mtime: item.mtime, atime: null, ctime: null, birthtime: null, parent: archive.id };
+        if (item.refused !== undefined) {
+          yield { ...common, format: 'unrecognised', parser: null, reason: item.refused, magic: 'empty', readable: false, open: nothing };
+          continue;
+        }
+        let head: Buffer;
+        try {
+          head = await headOf(item.open());
+        } catch (err) {
+          const reason = `cannot read zip entry: ${(err as Error).message}`;
+          issues.report({ code: 'zip-refused', severity: 'error', message: reason, location: { path: shown } });
+          yield { ...common, format: 'unrecognised', parser: null, reason, magic: 'empty', readable: false, open: nothing };
+          continue;
+        }
+        const det = detectFormat(head, basename(item.name));
+        const entry = { ...common, magic: det.magic, readable: true, open: () => item.open() };
+        if (det.format === 'zip') {
+          const reason = 'ZIP archive inside an archive: not expanded (archives are read one level deep; extract it to scan its content)';
+          issues.report({ code: 'unrecognised-format', severity: 'info', message: reason, location: { path: shown } });
+          yield { ...entry, format: 'unrecognised', parser: null, reason };
+          continue;
+        }
+        yield { ...entry, format: det.format, parser: det.parser, ...(det.reason !== undefined ? { reason: det.reason } : {}) };
+        if (det.reason !== undefined && det.magic !== 'empty') {
+          issues.report({ code: 'unrecognised-format', severity: 'info', message: det.reason, location: { path: shown } });
+        }
+      }
+    } catch (err) {
+      issues.report({ code: 'zip-refused', severity: 'error', message: `zip archive unreadable: ${(err as Error).message}`, location: { path } });
+    }
+  }
+
+  async function* fromDir(dir: string): AsyncGenerator<EvidenceEntry> {
+    let names: string[];
+    try {
+      names = (await fsp.readdir(dir)).sort(byName);
+    } catch (err) {
+      issues.report({ code: 'io', severity: 'error', message: `cannot list folder: ${(err as Error).message}`, location: { path: dir } });
+      return;
+    }
+    for (const n of names) {
+      const p = join(dir, n);
+      let st: Stats;
+      try {
+        st = await fsp.lstat(p);
+      } catch (err) {
+        const reason = `cannot stat: ${(err as Error).message}`;
+        issues.report({ code: 'io', severity: 'error', message: reason, location: { path: p } });
+        yield unreadable(nextId(), p, reason);
+        continue;
+      }
+      if (st.isDirectory()) yield* fromDir(p);
+      else if (st.isFile()) yield* fromFile(p, st);
+      else yield* special(p, st);
+    }
+  }
+
+  async function* special(p: string, st: Stats): AsyncGenerator<EvidenceEntry> {
+    let reason: string;
+    if (st.isSymbolicLink()) {
+      let target = '?';
+      try {
+        target = await fsp.readlink(p);
+      } catch {
+        /* keep '?' */
+      }
+      reason = `symbolic link to ${JSON.stringify(target)}: not followed`;
+    } else {
+      // FIFOs, sockets and devices: opening one could block or read forever.
+      reason = 'not a regular file (device, FIFO or socket): not read';
+    }
+    issues.report({ code: 'unrecognised-format', severity: 'info', message: reason, location: { path: p } });
+    yield unreadable(nextId(), p, reason, st);
+  }
+
+  for (const p of paths) {
+    let st: Stats;
+    try {
+      // Arguments are followed (the user named them); links met inside folders are not.
+      st = await fsp.stat(p);
+    } catch (err) {
+      const reason = `cannot open: ${(err as Error).message}`;
+      issues.report({ code: 'io', severity: 'error', message: reason, location: { path: p } });
+      yield unreadable(nextId(), p, reason);
+      continue;
+    }
+    if (st.isDirectory()) yield* fromDir(p);
+    else if (st.isFile()) yield* fromFile(p, st);
+    else yield* special(p, st);
+  }
+}
