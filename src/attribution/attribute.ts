@@ -142,20 +142,24 @@ export function attribute(kb: AttackKb, input: AttributeInput, opts: AttributeOp
     }
   }
 
-  // Posterior over groups + unknown. Group evidence is tempered by the fitted temperature; the background
-  // ("unknown") model has likelihood ratio 1 by construction.
-  const logits = new Float64Array(G + 1);
+  // Closed-set posterior over the groups (temperature-calibrated evidence + prior + CVE/working-hours LRs),
+  // then the open-set calibration: P(known) = sigmoid(ua * log Z + ub + prior log-odds), Z being the
+  // tempered likelihood ratio of "one of the groups" against the background model.
+  const logits = new Float64Array(G);
   let max = -Infinity;
   for (let g = 0; g < G; g++) {
-    logits[g] = scores[g]! / params.tau + logPriorG(g) + extra[g]!;
+    logits[g] = scores[g]! / params.tau + logPriorG(g) - Math.log(1 - unknownPrior) + extra[g]!;
     max = Math.max(max, logits[g]!);
   }
-  logits[G] = Math.log(unknownPrior);
-  max = Math.max(max, logits[G]!);
   let sum = 0;
+  const closed = new Float64Array(G);
+  for (let g = 0; g < G; g++) sum += closed[g] = Math.exp(logits[g]! - max);
+  for (let g = 0; g < G; g++) closed[g]! /= sum;
+  const logZ = max + Math.log(sum);
+  const pKnown = 1 / (1 + Math.exp(-(params.ua * logZ + params.ub + Math.log((1 - unknownPrior) / unknownPrior))));
   const probs = new Float64Array(G + 1);
-  for (let i = 0; i <= G; i++) sum += probs[i] = Math.exp(logits[i]! - max);
-  for (let i = 0; i <= G; i++) probs[i]! /= sum;
+  for (let g = 0; g < G; g++) probs[g] = pKnown * closed[g]!;
+  probs[G] = 1 - pKnown;
 
   const order = [...Array(G).keys()].sort((a, b) => probs[b]! - probs[a]! || (c.groups[a]! < c.groups[b]! ? -1 : 1));
   const top = opts.top ?? 10;

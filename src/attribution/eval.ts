@@ -189,8 +189,10 @@ export interface FitResult {
 }
 
 /** Mean NLL of the fitting reports for structural parameters, with the temperature fitted for them. */
-function evaluateSetting(fit: TestReport[], p: Omit<ModelParams, 'tau'>, techOnly: boolean): { nll: number; tau: number } {
-  const sc = logitsFor(fit, { ...p, beta: 1, tau: 1 }, techOnly);
+type Structural = Omit<ModelParams, 'tau' | 'ua' | 'ub'>;
+
+function evaluateSetting(fit: TestReport[], p: Structural, techOnly: boolean): { nll: number; tau: number } {
+  const sc = logitsFor(fit, { ...p, beta: 1, tau: 1, ua: 1, ub: 0 }, techOnly);
   const nllAt = (tau: number): number =>
     meanNll(
       sc.map((x, i) => ({ logits: combine(x.scores, x.prior, tau, p.beta), label: fit[i]!.label })),
@@ -206,7 +208,7 @@ function evaluateSetting(fit: TestReport[], p: Omit<ModelParams, 'tau'>, techOnl
  * so it rewards ranking and calibration together.
  */
 export function fitModel(fit: TestReport[], techOnly = false): FitResult {
-  const cur: Omit<ModelParams, 'tau'> = { mu: 2, lambda: 0.2, wS: techOnly ? 0 : 1, muS: 1, beta: 1 };
+  const cur: Structural = { mu: 2, lambda: 0.2, wS: techOnly ? 0 : 1, muS: 1, beta: 1 };
   let best = evaluateSetting(fit, cur, techOnly);
   let tried = 1;
   const names = (techOnly ? ['mu', 'lambda', 'beta'] : ['mu', 'lambda', 'wS', 'muS', 'beta']) as Array<keyof typeof GRID>;
@@ -227,7 +229,170 @@ export function fitModel(fit: TestReport[], techOnly = false): FitResult {
     }
     if (!changed) break;
   }
-  return { params: { ...cur, tau: best.tau }, fitNll: best.nll, tried };
+  const params: ModelParams = { ...cur, tau: best.tau, ua: 1, ub: 0 };
+  const { a, b } = fitUnknown(fit, params, techOnly);
+  return { params: { ...params, ua: a, ub: b }, fitNll: best.nll, tried };
+}
+
+function logSumExp(xs: number[]): number {
+  let m = -Infinity;
+  for (const x of xs) m = Math.max(m, x);
+  let s = 0;
+  for (const x of xs) s += Math.exp(x - m);
+  return m + Math.log(s);
+}
+
+/**
+ * log Z of a report against the knowledge base, with its own group in it ("known") and with that group taken
+ * out ("removed": the actor is then not in the knowledge base). Z = sum_g prior(g) exp(score_g / tau), with
+ * the prior normalised over the groups present.
+ */
+export function openSetLogZ(r: TestReport, p: ModelParams, techOnly = false): { known: number; removed: number } {
+  const scores = scoreGroups(r.counts, p, techOnly ? r.techOnly : r.obs);
+  const prior = logPrior(r.counts, p);
+  const all: number[] = [];
+  const without: number[] = [];
+  const pAll: number[] = [];
+  const pWithout: number[] = [];
+  for (let g = 0; g < scores.length; g++) {
+    all.push(scores[g]! / p.tau + prior[g]!);
+    pAll.push(prior[g]!);
+    if (g !== r.label) {
+      without.push(scores[g]! / p.tau + prior[g]!);
+      pWithout.push(prior[g]!);
+    }
+  }
+  return { known: logSumExp(all) - logSumExp(pAll), removed: logSumExp(without) - logSumExp(pWithout) };
+}
+
+/**
+ * Fits P(known) = sigmoid(a log Z + b) by logistic regression (Newton's method) on the fit reports, each
+ * used twice: with its group in the knowledge base (known) and without it (unknown), so b holds even
+ * prior odds. Removing the group drops its profile only; the background rates keep its reports (a small,
+ * documented approximation).
+ */
+export function fitUnknown(fit: TestReport[], p: ModelParams, techOnly = false): { a: number; b: number } {
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (const r of fit) {
+    const z = openSetLogZ(r, p, techOnly);
+    xs.push(z.known, z.removed);
+    ys.push(1, 0);
+  }
+  return logisticFit(xs, ys);
+}
+
+/** One-feature logistic regression by Newton's method (with a tiny ridge for separable data). */
+export function logisticFit(xs: number[], ys: number[]): { a: number; b: number } {
+  const nll = (a: number, b: number): number => {
+    let s = 0;
+    for (let i = 0; i < xs.length; i++) {
+      const z = a * xs[i]! + b;
+      // log(1 + e^z) - y z, computed without overflow.
+      s += (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z))) - ys[i]! * z;
+    }
+    return s;
+  };
+  // Start where the Hessian is well conditioned (all q = 0.5) and halve steps that do not improve.
+  let a = 0;
+  let b = 0;
+  let cur = nll(a, b);
+  for (let it = 0; it < 100; it++) {
+    let ga = 0;
+    let gb = 0;
+    let haa = 1e-6;
+    let hab = 0;
+    let hbb = 1e-6;
+    for (let i = 0; i < xs.length; i++) {
+      const x = xs[i]!;
+      const q = 1 / (1 + Math.exp(-(a * x + b)));
+      const e = q - ys[i]!;
+      ga += e * x;
+      gb += e;
+      const w = q * (1 - q);
+      haa += w * x * x;
+      hab += w * x;
+      hbb += w;
+    }
+    const det = haa * hbb - hab * hab;
+    if (!(Math.abs(det) > 1e-12)) break;
+    let da = (hbb * ga - hab * gb) / det;
+    let db = (haa * gb - hab * ga) / det;
+    let step = 1;
+    let next = nll(a - da, b - db);
+    while (next > cur && step > 1e-6) {
+      step /= 2;
+      next = nll(a - step * da, b - step * db);
+    }
+    da *= step;
+    db *= step;
+    a -= da;
+    b -= db;
+    const done = cur - next < 1e-10;
+    cur = next;
+    if (done) break;
+  }
+  return { a, b };
+}
+
+/** Open-set figures: how well P(unknown) separates reports whose group is in the KB from those whose is not. */
+export interface OpenSetFigures {
+  n: number;
+  /** Mean P(unknown) when the true group is in the knowledge base / when it was removed. */
+  meanUnknownKnown: number;
+  meanUnknownRemoved: number;
+  /** Share of removed-group reports where "unknown" is the most probable outcome. */
+  unknownTopWhenRemoved: number;
+  /** Share of known-group reports where "unknown" is the most probable outcome. */
+  unknownTopWhenKnown: number;
+  auroc: number;
+  brier: number;
+}
+
+/** Open-set evaluation (50/50 known/removed) with the fitted open-set calibration. */
+export function openSetFigures(reports: TestReport[], p: ModelParams): OpenSetFigures {
+  const pk: number[] = [];
+  const pr: number[] = [];
+  let topKnown = 0;
+  let topRemoved = 0;
+  for (const r of reports) {
+    const z = openSetLogZ(r, p);
+    const known = 1 / (1 + Math.exp(-(p.ua * z.known + p.ub)));
+    const removed = 1 / (1 + Math.exp(-(p.ua * z.removed + p.ub)));
+    pk.push(1 - known);
+    pr.push(1 - removed);
+    // Best group's probability = P(known) * its closed-set share = P(known) * exp(best - logZ...); compare via
+    // the closed-set max share.
+    const scores = scoreGroups(r.counts, p, r.obs);
+    const prior = logPrior(r.counts, p);
+    const post = posterior(scores, prior, p.tau);
+    let best = 0;
+    let bestRemoved = 0;
+    let sumRemoved = 0;
+    for (let g = 0; g < post.length; g++) {
+      best = Math.max(best, post[g]!);
+      if (g !== r.label) {
+        bestRemoved = Math.max(bestRemoved, post[g]!);
+        sumRemoved += post[g]!;
+      }
+    }
+    if (1 - known > known * best) topKnown++;
+    if (1 - removed > removed * (bestRemoved / Math.max(1e-300, sumRemoved))) topRemoved++;
+  }
+  let conc = 0;
+  for (const a of pr) for (const b of pk) conc += a > b ? 1 : a === b ? 0.5 : 0;
+  const n = reports.length;
+  let brier = 0;
+  for (let i = 0; i < n; i++) brier += (pk[i]! - 0) ** 2 + (pr[i]! - 1) ** 2;
+  return {
+    n,
+    meanUnknownKnown: pk.reduce((s, x) => s + x, 0) / Math.max(1, n),
+    meanUnknownRemoved: pr.reduce((s, x) => s + x, 0) / Math.max(1, n),
+    unknownTopWhenRemoved: topRemoved / Math.max(1, n),
+    unknownTopWhenKnown: topKnown / Math.max(1, n),
+    auroc: n ? conc / (n * n) : 0,
+    brier: n ? brier / (2 * n) : 0,
+  };
 }
 
 function combine(scores: Float64Array, prior: Float64Array, tau: number, beta: number): Float64Array {
@@ -292,6 +457,7 @@ export interface EvalResult {
   baselineAll: Figures;
   modelAll: Figures;
   uncalibratedEce: number | null;
+  openSet: OpenSetFigures;
   seconds: number;
 }
 
@@ -312,6 +478,7 @@ export function runEvaluation(kb: AttackKb): EvalResult {
   const modelAll = figures(kb, groups, predict(tests, fitRes.params));
   // The same model without temperature (tau = 1), to show what calibration buys.
   const raw = figures(kb, groups, predict(rep, { ...fitRes.params, tau: 1 }));
+  const openSet = openSetFigures(rep, fitRes.params);
   return {
     reports: tests.length,
     fitReports: fit.length,
@@ -325,6 +492,7 @@ export function runEvaluation(kb: AttackKb): EvalResult {
     baselineAll,
     modelAll,
     uncalibratedEce: raw.ece,
+    openSet,
     seconds: (performance.now() - t0) / 1000,
   };
 }

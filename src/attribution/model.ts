@@ -23,6 +23,13 @@ export interface ModelParams {
   beta: number;
   /** Temperature: the calibrated posterior is softmax(score / tau + prior). */
   tau: number;
+  /**
+   * Open-set calibration: P(actor is one of the groups) = sigmoid(ua * log Z + ub + prior log-odds), where
+   * Z = sum over groups of prior(g) * exp(score(g) / tau) is the tempered likelihood ratio against the
+   * background. Fitted on fit-fold reports scored with and without their own group in the knowledge base.
+   */
+  ua: number;
+  ub: number;
 }
 
 /** An observation as indices into the profile arrays; techniques already closed under parents. */
