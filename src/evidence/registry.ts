@@ -1,4 +1,5 @@
 import { iisParser } from './iis/parser.js';
+import { jsonEventsParser } from './jsonl/parser.js';
 import { evtxParser } from './evtx/parser.js';
 import type { EvidenceParser } from './types.js';
 
@@ -6,4 +7,4 @@ import type { EvidenceParser } from './types.js';
  * Every evidence parser Kahu knows, tried in order by format detection (highest confidence wins).
  * Each format folder adds its parser here.
  */
-export const parsers: EvidenceParser[] = [iisParser, evtxParser];
+export const parsers: EvidenceParser[] = [iisParser, jsonEventsParser, evtxParser];
