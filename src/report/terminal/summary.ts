@@ -45,7 +45,7 @@ export function renderSummary(c: Case, opts: SummaryOptions = {}): string {
   const s = c.stats;
   const out: string[] = [];
   out.push(
-    `Kahu ${c.tool.version}: ${s.files} file(s), ${formatBytes(s.bytes)}, ${s.events.toLocaleString('en-US')} event(s) in ${(s.durationMs / 1000).toFixed(1)} s`,
+    `Kahu ${c.tool.version}: ${s.files} file(s), ${formatBytes(s.bytes)}, ${s.events.toLocaleString('en-US')} event(s) in ${(s.durationMs / 1000).toFixed(s.durationMs < 10_000 ? 2 : 1)} s`,
   );
   if (s.first !== null) out.push(`Events span ${range(s)}`);
   out.push('');
