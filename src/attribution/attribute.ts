@@ -42,6 +42,10 @@ export interface AttributeOptions {
 
 /** An attribution plus what could not be used and the working-hours result. */
 export interface AttributionResult extends Attribution {
+  /** Yardstick words for `unknown`. */
+  unknownWords: string;
+  /** Caveats a reader must see (evidence outside the calibrated range, no working-hours inference...). */
+  notes: string[];
   ignored: string[];
   timezone: TimezoneInference | null;
 }
@@ -99,6 +103,19 @@ export function attribute(kb: AttackKb, input: AttributeInput, opts: AttributeOp
   const softs = [...softIds].map((s) => c.softIndex.get(s)).filter((x): x is number => x !== undefined);
   const obs = { techs: techs.sort((a, b) => a - b), softs: softs.sort((a, b) => a - b) };
 
+  const notes: string[] = [];
+  const named = new Set(input.techniques.map((t) => resolveId(kb, t.trim())).filter(Boolean)).size;
+  if (named < 5) {
+    notes.push(
+      `${named} technique(s) given: the calibration was fitted on reports naming 5 or more, so with fewer the ` +
+        'ranking leans on the prior (groups reported more often) and the probabilities are less reliable.',
+    );
+  }
+  if (input.cves?.length) {
+    const noFacts = (input.cves ?? []).filter((x) => !kb.cves.has(x.trim().toUpperCase()));
+    if (noFacts.length) notes.push(`no public attribution on file for ${noFacts.join(', ')}: not used as evidence.`);
+  }
+
   const G = c.groups.length;
   const scores = scoreGroups(c, params, obs);
   const prior = logPrior(c, params);
@@ -121,6 +138,7 @@ export function attribute(kb: AttackKb, input: AttributeInput, opts: AttributeOp
     }
   }
   const tz = input.activityTimes && input.activityTimes.length > 0 ? inferTimezone(input.activityTimes) : null;
+  if (tz && !tz.inferred) notes.push(`working hours: no inference (${tz.reason}).`);
   if (tz?.inferred) {
     for (let g = 0; g < G; g++) {
       const country = kb.actors.get(c.groups[g]!)?.country ?? null;
@@ -252,6 +270,8 @@ export function attribute(kb: AttackKb, input: AttributeInput, opts: AttributeOp
     hypotheses,
     sponsors,
     unknown: round(probs[G]!),
+    unknownWords: probabilityWords(probs[G]!, yardstick),
+    notes,
     yardstick,
     observed: {
       techniques: [...techIds].sort(),
