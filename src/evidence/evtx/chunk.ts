@@ -102,10 +102,13 @@ export function readChunk(buf: Buffer, index: number, fileOffset: number, opts: 
     return out;
   }
   const header = parseChunkHeader(buf);
-  if (buf.length < CHUNK_SIZE) report('warning', `chunk truncated to ${buf.length} of ${CHUNK_SIZE} bytes; reading the records that are complete`, 0);
   if (!header.headerCrcOk) report('warning', 'chunk header CRC32 mismatch; records are validated one by one', 0);
+  const truncated = buf.length < CHUNK_SIZE;
+  if (truncated) report('warning', `chunk truncated to ${buf.length} of ${CHUNK_SIZE} bytes; reading the records that are complete`, 0);
   const freeOk = header.freeSpaceOffset >= CHUNK_HEADER && header.freeSpaceOffset <= buf.length;
-  if (!freeOk) report('warning', `chunk free-space offset 0x${header.freeSpaceOffset.toString(16)} is invalid; scanning the whole chunk`, 48);
+  // In a truncated chunk the free-space offset may lie past the end; the truncation is already reported.
+  const freeInRange = header.freeSpaceOffset >= CHUNK_HEADER && header.freeSpaceOffset <= CHUNK_SIZE;
+  if (!freeOk && !(truncated && freeInRange)) report('warning', `chunk free-space offset 0x${header.freeSpaceOffset.toString(16)} is invalid; scanning the whole chunk`, 48);
   else if (!header.dataCrcOk && buf.length === CHUNK_SIZE) report('warning', 'chunk records CRC32 mismatch; records are validated one by one', 52);
   const used = freeOk ? header.freeSpaceOffset : buf.length;
   const cache = new ChunkCache(buf);
@@ -132,7 +135,9 @@ export function readChunk(buf: Buffer, index: number, fileOffset: number, opts: 
           q++;
         }
         const stop = next < 0 ? limit : next;
-        if (!slack && !allZero(data, p, stop)) {
+        // Inside the used part of the chunk every byte belongs to a record, so a gap is lost data even when
+        // it is zeroed; in slack, garbage is normal and not reported.
+        if (!slack && (next >= 0 || !allZero(data, p, stop))) {
           report('error', `${stop - p} byte(s) of unreadable record data skipped`, p);
         }
         if (next < 0) return;
@@ -149,10 +154,12 @@ export function readChunk(buf: Buffer, index: number, fileOffset: number, opts: 
         out.push({ id, written: recordWritten(data, p), chunk: index, offset: fileOffset + p, nodes, slack });
         seen.add(id);
       } catch (err) {
-        if (!(err instanceof BinXmlError) && !(err instanceof RangeError)) throw err;
+        // BinXmlError is the expected failure; anything else (a RangeError from a lying length, or a bug) must
+        // not end the file either: one bad record never stops a file.
         if (!slack) {
           const where = err instanceof BinXmlError ? ` at chunk offset 0x${err.offset.toString(16)}` : '';
-          report('error', `record ${id}: BinXML unreadable${where}: ${err.message}`, p, id);
+          const msg = err instanceof BinXmlError ? err.message : `${(err as Error).name}: ${(err as Error).message}`;
+          report('error', `record ${id}: BinXML unreadable${where}: ${msg}`, p, id);
         }
       }
       p += size;

@@ -26,7 +26,18 @@ export async function* parseEvtx(src: EvidenceSource, issues: IssueSink, opts: E
   for await (const batch of readEvtx(src, issues, opts)) {
     const events: KahuEvent[] = [];
     for (const rec of batch) {
-      const ev = recordToEvent(rec, src.id, src.path);
+      let ev: KahuEvent | null;
+      try {
+        ev = recordToEvent(rec, src.id, src.path);
+      } catch (err) {
+        issues.report({
+          code: 'internal',
+          severity: 'error',
+          message: `record ${rec.id} could not be rendered: ${(err as Error).message}`,
+          location: { path: src.path, offset: rec.offset, chunk: rec.chunk, record: rec.id },
+        });
+        continue;
+      }
       if (ev) events.push(ev);
       else {
         issues.report({

@@ -101,7 +101,8 @@ export async function* readEvtx(src: ByteSource, issues: IssueSink, opts: EvtxRe
   const handleStart = (block: Buffer): void => {
     if (isFileHeader(block)) {
       stats.header = true;
-      const h = parseFileHeader(block)!;
+      const h = parseFileHeader(block);
+      if (h === null) return; // shorter than the 128-byte header: reported as truncated by the caller
       if (!h.crcOk) issues.report({ code: 'evtx-corrupt', severity: 'warning', message: 'file header CRC32 mismatch', location: { path, offset: 124 } });
       if (h.flags & 1) issues.report({ code: 'evtx-corrupt', severity: 'info', message: 'file is marked dirty (not closed cleanly); all chunks are scanned', location: { path, offset: 120 } });
       if (h.majorVersion !== 3) issues.report({ code: 'evtx-corrupt', severity: 'warning', message: `unexpected format version ${h.majorVersion}.${h.minorVersion}`, location: { path, offset: 36 } });
@@ -116,7 +117,14 @@ export async function* readEvtx(src: ByteSource, issues: IssueSink, opts: EvtxRe
     if (isChunk(block)) {
       chunksSeen++;
       stats.chunks++;
-      const recs = readChunk(block, i, at, chunkOpts);
+      let recs: EvtxRecord[];
+      try {
+        recs = readChunk(block, i, at, chunkOpts);
+      } catch (err) {
+        // readChunk handles damage itself; this only guards against a bug taking the whole file down.
+        issues.report({ code: 'internal', severity: 'error', message: `chunk could not be read: ${(err as Error).message}`, location: { path, offset: at, chunk: i } });
+        return [];
+      }
       records += recs.length;
       stats.records += recs.length;
       let slack = 0;
