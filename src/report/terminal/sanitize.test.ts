@@ -4,7 +4,6 @@ import { terminalSafe, truncateStart } from './sanitize.js';
 import { renderSummary } from './summary.js';
 
 // Anything a terminal acts on: ESC, C1 controls, other C0 controls except the newline Kahu writes itself, bidi.
-// eslint-disable-next-line no-control-regex
 const ACTIVE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u200b-\u200f\u2028\u2029\ufeff]/;
 
 describe('terminalSafe', () => {
