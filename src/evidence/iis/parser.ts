@@ -168,7 +168,10 @@ export class IisLineParser {
 
   /** Handles one line given as bytes. */
   readonly onLine = (buf: Buffer, start: number, end: number, line: number, offset: number): void => {
-    if (end === start) return;
+    if (end === start) {
+      if (this.block !== null) this.blank(line, offset);
+      return;
+    }
     if (buf !== this.lastBuf) {
       // One SIMD pass per read chunk: pure-ASCII chunks decode as latin1 (2x faster than UTF-8).
       this.lastBuf = buf;
@@ -215,12 +218,7 @@ export class IisLineParser {
     if (k !== n) {
       // A whitespace-only line (hand-edited samples have them) carries no record.
       if (text.trim() === '') {
-        this.issues.report({
-          code: 'bad-record',
-          severity: 'info',
-          message: 'blank line in the data section: no record',
-          location: { path: this.src.path, line, offset },
-        });
+        this.blank(line, offset);
         return;
       }
       const count = k > n ? `more than ${n}` : String(k);
@@ -258,6 +256,16 @@ export class IisLineParser {
       source: 'webserver.iis',
       fields,
       prov: { evidenceId: this.src.id, path: this.src.path, locator: { line, offset } },
+    });
+  }
+
+  /** A blank line among records (hand-edited samples have them): no record, noted so counts add up. */
+  private blank(line: number, offset: number): void {
+    this.issues.report({
+      code: 'bad-record',
+      severity: 'info',
+      message: 'blank line in the data section: no record',
+      location: { path: this.src.path, line, offset },
     });
   }
 

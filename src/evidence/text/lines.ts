@@ -16,6 +16,10 @@ export interface OversizeLine {
 }
 
 const LF = 0x0a;
+
+function isBomPrefix(b: Buffer): boolean {
+  return (b.length < 1 || b[0] === 0xef) && (b.length < 2 || b[1] === 0xbb);
+}
 const CR = 0x0d;
 
 /** Default cap on one line: 4 MiB is far above any real IIS/Exchange record. */
@@ -36,6 +40,7 @@ export class LineSplitter {
   /** Inside a line longer than the cap: skip bytes until the next LF. */
   private skipping: OversizeLine | null = null;
   private first = true;
+  private head: Buffer | null = null;
 
   constructor(
     private readonly onLine: LineHandler,
@@ -56,9 +61,16 @@ export class LineSplitter {
   /** Feeds one chunk. */
   push(chunk: Buffer): void {
     if (chunk.length === 0) return;
-    const buf = chunk;
+    let buf = chunk;
     let pos = 0;
     if (this.first) {
+      // The BOM may arrive split over tiny chunks: wait for 3 bytes before deciding.
+      if (this.head) buf = Buffer.concat([this.head, buf]);
+      if (buf.length < 3 && isBomPrefix(buf)) {
+        this.head = Buffer.from(buf);
+        return;
+      }
+      this.head = null;
       this.first = false;
       // UTF-8 BOM (EF BB BF) at the very start: not part of the first line.
       if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
@@ -121,12 +133,20 @@ export class LineSplitter {
     }
   }
 
-  /** Flushes the last line. Returns true when the input did not end with a line break (the last line may be cut). */
+  /** Flushes the last line. Returns true when the input did not end with a line break (the last line may be cut), false when it did or when the tail was an over-long line (reported on its own). */
   end(): boolean {
+    if (this.head) {
+      // Fewer than 3 bytes in the whole input, all a BOM prefix: they are content.
+      const h = this.head;
+      this.head = null;
+      this.first = false;
+      this.carry = h;
+    }
     if (this.skipping) {
+      // Already reported as over-long; not a cut record.
       this.onOversize(this.skipping);
       this.skipping = null;
-      return true;
+      return false;
     }
     if (this.carry && this.carry.length > 0) {
       const c = this.carry;

@@ -1,0 +1,347 @@
+import type { IssueSink } from '../../core/index.js';
+import type { EvidenceFormat, FieldValue, KahuEvent, SourceType } from '../../model/index.js';
+import { excerpt } from '../iis/parser.js';
+import { LineSplitter } from '../text/lines.js';
+import type { EvidenceParser, EvidenceSource } from '../types.js';
+import { quoteCount, splitCsv } from './csv.js';
+
+/**
+ * Exchange Server's own CSV logs (HttpProxy, ECP Server/Activity, OAB generator, CmdletInfra Rps_Http,
+ * Rps/LocalPowerShell cmdlet logs). All share one writer: directives `#Software`, `#Version`, `#Log-type`,
+ * `#Date`, `#Fields` (comma-separated names), then RFC 4180 CSV records; newer builds also write the bare
+ * field list as the file's first line. Records are read by the header's names, never by position, because
+ * columns differ between builds (e.g. `RouteRefresherLatency` exists only in some). See docs/formats/exchange-logs.md.
+ */
+
+/** The Exchange log kinds Kahu reads, with their event source type. */
+export type ExchangeKind = 'httpproxy' | 'ecp' | 'oab' | 'rps' | 'cmdlet';
+
+const SOURCE: Record<ExchangeKind, SourceType> = {
+  httpproxy: 'exchange.httpproxy',
+  ecp: 'exchange.ecp',
+  oab: 'exchange.oab',
+  rps: 'exchange.rps',
+  cmdlet: 'exchange.cmdlet',
+};
+
+const FORMAT: Record<ExchangeKind, EvidenceFormat> = {
+  httpproxy: 'exchange-httpproxy',
+  ecp: 'exchange-ecp',
+  oab: 'exchange-oab',
+  rps: 'exchange-rps',
+  cmdlet: 'exchange-cmdlet',
+};
+
+/** Which kind a `#Log-type:` value names, or null. */
+export function kindOfLogType(logType: string): ExchangeKind | null {
+  const t = logType.trim().toLowerCase();
+  if (t === 'httpproxy logs' || t.startsWith('httpproxy')) return 'httpproxy';
+  if (t.startsWith('ecp ')) return 'ecp';
+  if (t.includes('oab')) return 'oab';
+  if (t === 'rps http logs' || (t.includes('rps') && t.includes('http'))) return 'rps';
+  if (t.includes('cmdlet')) return 'cmdlet';
+  return null;
+}
+
+/** Which kind a field list belongs to, for files without `#Log-type`. */
+export function kindOfFields(names: readonly string[]): ExchangeKind | null {
+  const has = (n: string): boolean => names.includes(n);
+  if (has('AnchorMailbox') && has('UrlStem')) return 'httpproxy';
+  if (has('CommandName') && has('ClientInfo')) return 'rps';
+  if (has('Cmdlet') && has('Parameters')) return 'cmdlet';
+  if (has('EventData') && has('ServerName') && has('EventId')) return 'ecp';
+  return null;
+}
+
+/** Columns whose values become numbers when they are unsigned integers (status codes). */
+const INT_COLUMNS = new Set(['HttpStatus', 'BackEndStatus', 'SubStatus']);
+/** Columns with the record time, in order of preference. */
+const TIME_COLUMNS = ['DateTime', 'TimeStamp', 'Timestamp', 'date-time'];
+/** Columns with the logging server's name. */
+const HOST_COLUMNS = ['ServerHostName', 'ServerName', 'Server'];
+
+const HEADER_LINE = /^[A-Za-z][\w-]*(,[A-Za-z][\w-]*)+$/;
+
+function toValue(name: string, v: string): FieldValue {
+  if (INT_COLUMNS.has(name) && v.length > 0 && v.length < 10 && /^\d+$/.test(v)) return Number(v);
+  return v;
+}
+
+/** The protocol folder of an HttpProxy log path (`.../HttpProxy/Ecp/HttpProxy_2021030105-1.LOG` → `Ecp`). */
+export function protocolFromPath(path: string): string | null {
+  const parts = path.split(/[\\/]|!\//);
+  for (let i = parts.length - 2; i > 0; i--) {
+    if (parts[i - 1]!.toLowerCase() === 'httpproxy') return parts[i]!;
+  }
+  return null;
+}
+
+/** ECP EventData `S:CMD=...;S:URL=...`: the values of the keys named, split at `;<type>:<KEY>=`. */
+export function ecpEventDataFields(data: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  // Split only where a new `T:KEY=` starts, so values with `;` inside (script, URLs) stay whole.
+  for (const part of data.split(/;(?=[A-Za-z0-9]{1,4}:[A-Za-z0-9_.[\]-]{1,64}=)/)) {
+    const m = /^([A-Za-z0-9]{1,4}):([A-Za-z0-9_.[\]-]{1,64})=([\s\S]*)$/.exec(part);
+    if (m) out[m[2]!] = m[3]!;
+  }
+  return out;
+}
+
+const OAB_TEMP = /Download failed and temporary file (.*?) needs to be removed/;
+
+/** Parser state for one Exchange log. */
+class ExchangeLogReader {
+  events: KahuEvent[] = [];
+  private names: string[] | null = null;
+  private headerText = '';
+  private logType: string | null = null;
+  private kind: ExchangeKind;
+  private readonly protocol: string | null;
+  /** A record whose quoted field runs over a line break: its text so far. */
+  private open: { text: string; line: number; offset: number; quotes: number } | null = null;
+  private orphans = 0;
+
+  constructor(
+    private readonly src: EvidenceSource,
+    private readonly issues: IssueSink,
+    kind: ExchangeKind,
+  ) {
+    this.kind = kind;
+    this.protocol = protocolFromPath(src.path);
+  }
+
+  readonly onLine = (buf: Buffer, start: number, end: number, line: number, offset: number): void => {
+    const text = buf.toString('utf8', start, end);
+    if (this.open) {
+      // Inside a quoted field: the line break belongs to the value.
+      this.open.text += '\n' + text;
+      this.open.quotes += quoteCount(text);
+      if (this.open.quotes % 2 === 0) {
+        const o = this.open;
+        this.open = null;
+        this.record(o.text, o.line, o.offset);
+      } else if (this.open.text.length > 16 * 1024 * 1024) {
+        this.bad(this.open.line, this.open.offset, 'unterminated quoted field over 16 MiB: record dropped', this.open.text);
+        this.open = null;
+      }
+      return;
+    }
+    if (text.length === 0) return;
+    if (text.charCodeAt(0) === 35 /* # */) {
+      this.directive(text);
+      return;
+    }
+    if (this.names === null || text === this.headerText) {
+      // Newer builds write the bare field list as the first line (before the directives).
+      if (HEADER_LINE.test(text) && TIME_COLUMNS.some((t) => text.includes(t))) {
+        if (this.names === null) this.setFields(text);
+        return;
+      }
+    }
+    const q = quoteCount(text);
+    if (q % 2 === 1) {
+      this.open = { text, line, offset, quotes: q };
+      return;
+    }
+    this.record(text, line, offset);
+  };
+
+  /** Flushes a record left open at the end of the file. Returns its location when there was one. */
+  end(): { line: number; offset: number } | null {
+    if (!this.open) return null;
+    const o = this.open;
+    this.open = null;
+    return { line: o.line, offset: o.offset };
+  }
+
+  private directive(text: string): void {
+    const colon = text.indexOf(':');
+    if (colon < 0) return;
+    const key = text.slice(1, colon).trim().toLowerCase();
+    const value = text.slice(colon + 1).trim();
+    if (key === 'fields') this.setFields(value);
+    else if (key === 'log-type') {
+      this.logType = value;
+      const k = kindOfLogType(value);
+      if (k) this.kind = k;
+    }
+  }
+
+  private setFields(spec: string): void {
+    this.names = spec.split(',').map((s) => s.trim());
+    this.headerText = spec;
+    if (this.logType === null) {
+      const k = kindOfFields(this.names);
+      if (k) this.kind = k;
+    }
+  }
+
+  private record(text: string, line: number, offset: number): void {
+    const names = this.names;
+    if (names === null) {
+      if (this.orphans++ === 0) {
+        this.bad(line, offset, 'record before any #Fields header: skipped (the column names are unknown)', text);
+      }
+      return;
+    }
+    const { values, malformed } = splitCsv(text);
+    if (values.length !== names.length) {
+      // Some builds append trailing empty columns; fewer values than names is a cut or foreign line.
+      const extraEmpty = values.length > names.length && values.slice(names.length).every((v) => v === '');
+      if (!extraEmpty) {
+        this.bad(line, offset, `${values.length} values where #Fields declares ${names.length}`, text);
+        return;
+      }
+    }
+    if (malformed) this.bad(line, offset, 'CSV quoting damaged; values kept as read', text, 'info');
+    const fields: Record<string, FieldValue> = {};
+    for (let i = 0; i < names.length; i++) fields[names[i]!] = toValue(names[i]!, values[i]!);
+    let time: number | null = null;
+    for (const c of TIME_COLUMNS) {
+      const v = fields[c];
+      if (typeof v === 'string' && v !== '') {
+        const t = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(v) ? v : `${v}Z`);
+        if (!Number.isNaN(t)) time = t;
+        break;
+      }
+    }
+    if (time === null) {
+      this.bad(line, offset, 'no readable time column (DateTime/TimeStamp): not a record', text);
+      return;
+    }
+    let host: string | null = null;
+    for (const c of HOST_COLUMNS) {
+      const v = fields[c];
+      if (typeof v === 'string' && v !== '') {
+        host = v;
+        break;
+      }
+    }
+    this.enrich(fields, text);
+    this.events.push({
+      time,
+      host,
+      source: SOURCE[this.kind],
+      fields,
+      prov: { evidenceId: this.src.id, path: this.src.path, locator: { line, offset } },
+    });
+  }
+
+  /** Kahu-derived fields (docs/formats/exchange-logs.md): never overwrite a logged column. */
+  private enrich(fields: Record<string, FieldValue>, text: string): void {
+    switch (this.kind) {
+      case 'httpproxy': {
+        if ((fields.Protocol === undefined || fields.Protocol === '') && this.protocol) fields.Protocol = this.protocol;
+        break;
+      }
+      case 'ecp': {
+        const data = fields.EventData;
+        if (typeof data === 'string') {
+          const kv = ecpEventDataFields(data);
+          if (kv.CMD !== undefined && fields.Cmd === undefined) fields.Cmd = kv.CMD;
+          if (kv.URL !== undefined && fields.Url === undefined) fields.Url = kv.URL;
+        }
+        break;
+      }
+      case 'oab': {
+        const m = OAB_TEMP.exec(text);
+        if (m && fields.TemporaryFile === undefined) fields.TemporaryFile = m[1]!;
+        break;
+      }
+      case 'rps':
+      case 'cmdlet':
+        break;
+    }
+  }
+
+  private bad(line: number, offset: number, why: string, text: string, severity: 'warning' | 'info' = 'warning'): void {
+    this.issues.report({
+      code: 'bad-record',
+      severity,
+      message: `Exchange log record: ${why}: ${excerpt(text, 100)}`,
+      location: { path: this.src.path, line, offset },
+    });
+  }
+}
+
+/** Reads the directives and field list from the head. */
+function headInfo(head: Buffer): { logType: string | null; fields: string[] | null; software: boolean } {
+  let s = head.toString('utf8', 0, Math.min(head.length, 16384));
+  if (s.charCodeAt(0) === 0xfeff) s = s.slice(1);
+  const lt = /^#Log-type:[ \t]*([^\r\n]*)/m.exec(s);
+  const f = /^#Fields:[ \t]*([^\r\n]*)/m.exec(s);
+  let fields = f ? f[1]!.split(',').map((x) => x.trim()) : null;
+  if (!fields) {
+    const first = s.split(/\r?\n/, 1)[0] ?? '';
+    if (HEADER_LINE.test(first)) fields = first.split(',');
+  }
+  return { logType: lt ? lt[1]!.trim() : null, fields, software: /^#Software: Microsoft Exchange/m.test(s) };
+}
+
+/** Detection score of an Exchange log of `kind`. */
+export function detectExchange(kind: ExchangeKind, head: Buffer): number {
+  const info = headInfo(head);
+  if (info.fields === null || info.fields.length < 3) return 0;
+  const byType = info.logType ? kindOfLogType(info.logType) : null;
+  if (byType !== null) return byType === kind ? 1 : 0;
+  // No #Log-type: fall back to the field names (and accept it a little less surely).
+  return kindOfFields(info.fields) === kind ? (info.software ? 0.95 : 0.85) : 0;
+}
+
+/** Parses one Exchange log, yielding batches. Never throws for bad input. */
+export async function* parseExchangeLog(kind: ExchangeKind, src: EvidenceSource, issues: IssueSink): AsyncIterable<KahuEvent[]> {
+  const r = new ExchangeLogReader(src, issues, kind);
+  const splitter = new LineSplitter(r.onLine, (o) =>
+    issues.report({
+      code: 'bad-record',
+      severity: 'warning',
+      message: `line of ${o.length} bytes without a line break (binary data): skipped`,
+      location: { path: src.path, line: o.line, offset: o.offset },
+    }),
+  );
+  try {
+    for await (const chunk of src.open()) {
+      splitter.push(chunk);
+      if (r.events.length >= 2000) {
+        yield r.events;
+        r.events = [];
+      }
+    }
+  } catch (err) {
+    issues.report({ code: 'io', severity: 'error', message: `read failed: ${(err as Error).message}`, location: { path: src.path } });
+  }
+  const cutLine = splitter.lines + 1;
+  const cutOffset = splitter.pending;
+  const n = r.events.length;
+  const unterminated = splitter.end();
+  const open = r.end();
+  if (open) {
+    issues.report({ code: 'truncated', severity: 'warning', message: 'file ends inside a quoted CSV field: the last record was cut and is not used', location: { path: src.path, ...open } });
+  } else if (unterminated) {
+    // Exchange ends every record with CRLF: a last line without one was cut while being written or copied.
+    r.events.length = Math.min(r.events.length, n);
+    issues.report({ code: 'truncated', severity: 'warning', message: 'last line has no line break: the file was cut there; the partial record was not used', location: { path: src.path, line: cutLine, offset: cutOffset } });
+  }
+  if (r.events.length > 0) yield r.events;
+}
+
+function parserFor(kind: ExchangeKind): EvidenceParser {
+  return {
+    format: FORMAT[kind],
+    detect: (head) => detectExchange(kind, head),
+    parse: (src, issues) => parseExchangeLog(kind, src, issues),
+  };
+}
+
+/** HttpProxy logs (every protocol folder). */
+export const httpProxyParser: EvidenceParser = parserFor('httpproxy');
+/** ECP Server and ECP Activity logs. */
+export const ecpParser: EvidenceParser = parserFor('ecp');
+/** OAB generator logs. */
+export const oabParser: EvidenceParser = parserFor('oab');
+/** CmdletInfra Rps_Http logs. */
+export const rpsParser: EvidenceParser = parserFor('rps');
+/** Cmdlet logs (Rps_Cmdlet, LocalPowerShell Cmdlet). */
+export const cmdletParser: EvidenceParser = parserFor('cmdlet');
+/** All Exchange log parsers. */
+export const exchangeParsers: EvidenceParser[] = [httpProxyParser, ecpParser, oabParser, rpsParser, cmdletParser];
