@@ -108,13 +108,48 @@ function isContainer(name: string): boolean {
   return name === 'EventData' || name === 'UserData';
 }
 
+const SLOW = Symbol('slow');
+const EMPTY = Symbol('empty');
+
+/**
+ * Fast path for the common shapes (an element whose only content is one substitution or one literal):
+ * the same result as the general path without building item lists. SLOW when the shape is anything else.
+ */
+function single(children: BxNode[], values: BxValue[] | null, empty: unknown): unknown {
+  if (children.length !== 1) return children.length === 0 ? empty : SLOW;
+  const n = children[0]!;
+  if (n.t === N_TEXT) return n.text === '' ? empty : n.text.trimEnd();
+  if (n.t !== N_SUBST) return SLOW;
+  if (values === null || n.index >= values.length) return empty;
+  const v = values[n.index];
+  if (v instanceof Fragment) return SLOW;
+  if (isEmptyValue(v)) return empty;
+  if (isTyped(v)) return v;
+  return (typeof v === 'string' ? v : valueText(v)).trimEnd();
+}
+
+/** Text of an attribute value made of one literal (the usual `Name="..."`), else null (use the general path). */
+function literalAttr(parts: BxNode[]): string | null {
+  if (parts.length === 1) {
+    const p = parts[0]!;
+    if (p.t === N_TEXT) return p.text;
+  }
+  return null;
+}
+
 function elementValue(el: ElementNode, values: BxValue[] | null): unknown {
+  if (el.attrs.length === 0) {
+    const v = single(el.children, values, null);
+    if (v !== SLOW) return v;
+  }
   const items = expand(el.children, values, []);
   const text = hasText(items);
   const child = hasElement(items);
   let attrText = false;
   for (const a of el.attrs) {
-    if (hasText(attrItems(a.parts, values))) {
+    const v = single(a.parts, values, EMPTY);
+    if (v === EMPTY) continue;
+    if (v !== SLOW || hasText(attrItems(a.parts, values))) {
       attrText = true;
       break;
     }
@@ -124,12 +159,21 @@ function elementValue(el: ElementNode, values: BxValue[] | null): unknown {
   return body(el, values, items, isContainer(el.name));
 }
 
-function nameOf(el: ElementNode, values: BxValue[] | null): Item[] | null {
-  for (const a of el.attrs) if (a.name === 'Name') return attrItems(a.parts, values);
+/** The text of a `<Data>` element's Name attribute; null when it has none or it is empty. */
+function dataName(el: ElementNode, values: BxValue[] | null): string | null {
+  for (const a of el.attrs) {
+    if (a.name !== 'Name') continue;
+    const lit = literalAttr(a.parts);
+    if (lit !== null) return lit === '' ? null : lit;
+    const items = attrItems(a.parts, values);
+    return hasText(items) ? textOf(items) : null;
+  }
   return null;
 }
 
 function dataValue(el: ElementNode, values: BxValue[] | null): unknown {
+  const fast = single(el.children, values, '');
+  if (fast !== SLOW) return fast;
   const items = expand(el.children, values, []);
   const child = hasElement(items);
   if (!child && !hasText(items)) return '';
@@ -141,10 +185,15 @@ function body(el: ElementNode, values: BxValue[] | null, items: Item[], containe
   const obj: Obj = {};
   let attrs: Obj | null = null;
   for (const a of el.attrs) {
-    const ai = attrItems(a.parts, values);
-    if (!hasText(ai)) continue;
+    let v = single(a.parts, values, EMPTY);
+    if (v === EMPTY) continue;
+    if (v === SLOW) {
+      const ai = attrItems(a.parts, values);
+      if (!hasText(ai)) continue;
+      v = contentValue(ai);
+    }
     attrs ??= {};
-    setKey(attrs, a.name, contentValue(ai));
+    setKey(attrs, a.name, v);
   }
   if (attrs !== null) obj['#attributes'] = attrs;
   if (hasText(items)) obj['#text'] = mixedTextValue(items);
@@ -155,8 +204,7 @@ function body(el: ElementNode, values: BxValue[] | null, items: Item[], containe
     for (const it of items) {
       if (it.el === null || it.el.name !== 'Data') continue;
       positional++;
-      const nm = nameOf(it.el, it.values);
-      if (nm !== null && hasText(nm)) flatten = true;
+      if (!flatten && dataName(it.el, it.values) !== null) flatten = true;
     }
   }
   let positionalDone = false;
@@ -166,9 +214,9 @@ function body(el: ElementNode, values: BxValue[] | null, items: Item[], containe
     if (c === null) continue;
     if (container && c.name === 'Data') {
       if (flatten) {
-        const nm = nameOf(c, it.values);
-        if (nm === null || !hasText(nm)) continue;
-        setKey(obj, textOf(nm), dataValue(c, it.values));
+        const nm = dataName(c, it.values);
+        if (nm === null) continue;
+        setKey(obj, nm, dataValue(c, it.values));
       } else if (!positionalDone) {
         positionalDone = true;
         let v: unknown;
