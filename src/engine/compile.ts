@@ -367,7 +367,9 @@ export function requiredValues(e: Expr, field: string): Set<string> | null {
       }
       return acc;
     }
-    default:
+    case 'not':
+    case 'const':
+    case 'keyword':
       return null;
   }
 }

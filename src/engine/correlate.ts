@@ -328,7 +328,7 @@ export class Correlator {
 
   private forward(s: CorrelationState, run: ((o: CorrHit[]) => void) | (() => CorrHit[]), out: CorrHit[], queue: CorrEvent[]): void {
     const produced: CorrHit[] = [];
-    const r = (run as (o: CorrHit[]) => CorrHit[] | void)(produced);
+    const r = (run)(produced);
     if (Array.isArray(r)) produced.push(...r);
     for (const h of produced) {
       out.push(h);

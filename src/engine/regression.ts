@@ -1,12 +1,11 @@
 import { createReadStream } from 'node:fs';
-import { access, readdir, readFile } from 'node:fs/promises';
+import { access, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { IssueCollector, type IssueSink } from '../core/index.js';
-import { readEvtxFileRecords, renderJson } from '../evidence/evtx/index.js';
-import { flattenWindowsEvent } from '../evidence/windows/flatten.js';
+import { flattenWindowsEvent, parsers, type EvidenceSource } from '../evidence/index.js';
 import type { KahuEvent } from '../model/index.js';
 import { loadMappings, mapRules, type Mappings, type RuleSet } from '../sigma/index.js';
 import { JsonObjectSplitter } from './json-objects.js';
@@ -85,13 +84,13 @@ export async function* readEvtxDumpJson(path: string, issues: IssueSink): AsyncG
   if (splitter.pending) issues.report({ code: 'truncated', severity: 'error', message: 'file ends inside a JSON object', location: { path } });
 }
 
-/** Reads an EVTX file with Kahu's parser as flattened Windows events (live records only). */
+/** Reads an EVTX file with Kahu's EVTX evidence parser as Windows events (live records only: slack is skipped). */
 export async function readEvtxEvents(path: string, issues: IssueSink): Promise<KahuEvent[]> {
+  const parser = parsers.find((p) => p.format === 'evtx');
+  if (!parser) throw new Error('no EVTX parser is registered');
+  const src: EvidenceSource = { id: 'regression', path, size: (await stat(path)).size, open: () => createReadStream(path) };
   const out: KahuEvent[] = [];
-  for (const r of await readEvtxFileRecords(path, issues, { slack: false })) {
-    const ev = flattenWindowsEvent(renderJson(r.nodes), { evidenceId: 'regression', path, locator: { record: r.id, offset: r.offset, chunk: r.chunk } });
-    if (ev) out.push(ev);
-  }
+  for await (const batch of parser.parse(src, issues)) for (const ev of batch) if (ev.fields.EvtxRecoveredFromSlack !== true) out.push(ev);
   return out;
 }
 

@@ -70,7 +70,13 @@ export class RuleIndex {
       const keys = new Set([key, `${ANY}\u0000${i}`, `${c}\u0000${ANY}`, `${ANY}\u0000${ANY}`]);
       const seen = new Set<CompiledTarget>();
       list = [];
-      for (const k of keys) for (const t of si.byKey.get(k) ?? []) if (!seen.has(t)) (seen.add(t), list.push(t));
+      for (const k of keys) {
+        for (const t of si.byKey.get(k) ?? []) {
+          if (seen.has(t)) continue;
+          seen.add(t);
+          list.push(t);
+        }
+      }
       if (si.cache.size < 100_000) si.cache.set(key, list);
     }
     return list;

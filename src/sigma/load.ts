@@ -4,7 +4,7 @@ import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import type { z } from 'zod';
 import { KahuError, type IssueSink, type Location } from '../core/index.js';
 import { parseCondition } from './condition.js';
-import type { CorrelationIR, CorrelationType, DetectionIR, Expr, Logsource, RuleOrigin } from './ir.js';
+import type { CorrelationIR, DetectionIR, Expr, Logsource, RuleOrigin } from './ir.js';
 import { buildItem, type Placeholders } from './modifiers.js';
 import { CorrelationRuleSchema, DetectionRuleSchema, FilterRuleSchema } from './schema.js';
 
@@ -216,7 +216,7 @@ function loadText(
   let global: Obj | null = null;
   let previous: Obj | null = null;
   for (const doc of list) {
-    const ctx: DocCtx = { file, doc: doc as Document.Parsed, lc };
+    const ctx: DocCtx = { file, doc: doc, lc };
     const start = posOf(ctx, []);
     const origin: RuleOrigin = { file, line: start.line, col: start.col };
     if (doc.errors.length > 0) {
@@ -256,7 +256,7 @@ function loadText(
         }
         data = deepMerge(previous, rest);
       } else {
-        out.skip({ file, ...start, reason: `unknown action '${String(action)}'` }, 'rule-invalid');
+        out.skip({ file, ...start, reason: `unknown action ${JSON.stringify(action)}` }, 'rule-invalid');
         continue;
       }
     } else if (global) {
@@ -273,14 +273,14 @@ function loadText(
         const r = FilterRuleSchema.safeParse(obj);
         if (!r.success) throw locate(new KahuError('rule-invalid', zodReason(r.error)), ctx, r.error.issues[0]?.path.filter((p) => typeof p !== 'symbol') ?? []);
         const f = r.data;
-        const expr = buildDetection(f.filter as Obj, 'condition', new Set(['rules']), placeholders, ctx, 'filter');
+        const expr = buildDetection(f.filter, 'condition', new Set(['rules']), placeholders, ctx, 'filter');
         const rules = f.filter.rules === undefined ? [] : Array.isArray(f.filter.rules) ? f.filter.rules : [f.filter.rules];
         out.filters.push({ id: f.id ?? `${file}:${start.line}`, title: f.title, logsource: pickLogsource(f.logsource), rules, expr, origin });
       } else if ('detection' in obj) {
         const r = DetectionRuleSchema.safeParse(obj);
         if (!r.success) throw locate(new KahuError('rule-invalid', zodReason(r.error)), ctx, r.error.issues[0]?.path.filter((p) => typeof p !== 'symbol') ?? []);
         const d = r.data;
-        const detection = buildDetection(d.detection as Obj, 'condition', new Set(['timeframe']), placeholders, ctx, 'detection');
+        const detection = buildDetection(d.detection, 'condition', new Set(['timeframe']), placeholders, ctx, 'detection');
         if ('timeframe' in d.detection) {
           throw locate(new KahuError('rule-unsupported', "'timeframe' (Sigma 1 aggregation) is not supported; use a correlation rule"), ctx, ['detection', 'timeframe']);
         }
@@ -399,7 +399,7 @@ function resolveCorrelations(pending: Pending[], detections: DetectionIR[], skip
       const refs = (Array.isArray(c.rules) ? c.rules : [c.rules]).map(resolve);
       if (refs.includes(id)) throw new KahuError('rule-invalid', 'correlation references itself');
       const groupBy = c['group-by'] === undefined ? [] : Array.isArray(c['group-by']) ? c['group-by'] : [c['group-by']];
-      const type = c.type as CorrelationType;
+      const type = c.type;
       const cond = c.condition ?? {};
       const field = Array.isArray(cond.field) ? cond.field[0] : cond.field;
       if (type.startsWith('value_') && field === undefined) throw new KahuError('rule-invalid', `${type} needs condition.field`);

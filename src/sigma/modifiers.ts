@@ -1,6 +1,6 @@
 import RE2 from 're2';
 import { KahuError } from '../core/index.js';
-import type { Expr, NumCmp, PatternPart, TimePart, ValueTest } from './ir.js';
+import type { Expr, NumCmp, PatternPart, ValueTest } from './ir.js';
 import { isPlain, normaliseParts, parseSigmaString, plainText } from './values.js';
 
 /**
@@ -220,7 +220,7 @@ function applyOne(v: WVal, mod: string, reFlags: { i: boolean; m: boolean; s: bo
     case 'week':
     case 'month':
     case 'year':
-      return [{ k: 'test', test: { op: 'timepart', part: mod as TimePart, cmp: 'eq', value: toNumber(v, mod) } }];
+      return [{ k: 'test', test: { op: 'timepart', part: mod, cmp: 'eq', value: toNumber(v, mod) } }];
     case 'exists': {
       if (v.k !== 'bool') throw invalid("modifier 'exists' needs true or false");
       return [{ k: 'test', test: { op: 'exists', value: v.v } }];

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { IssueCollector } from '../core/index.js';
+import { flattenWindowsEvent } from '../evidence/windows/flatten.js';
+import type { KahuEvent } from '../model/index.js';
+import { Finding } from '../model/index.js';
+import { loadRuleTexts } from '../sigma/index.js';
+import { createSigmaDetector, splitTags } from './detector.js';
+
+/** Builds an evtx_dump-layout event and flattens it, as the JSON and EVTX readers do. */
+function winEvent(channel: string, id: number, data: Record<string, string | number>, record = 1): KahuEvent {
+  const ev = flattenWindowsEvent(
+    {
+      Event: {
+        System: {
+          Provider: { '#attributes': { Name: channel === 'Security' ? 'Microsoft-Windows-Security-Auditing' : 'Microsoft-Windows-Sysmon' } },
+          EventID: id,
+          Channel: channel,
+          Computer: 'host1',
+          TimeCreated: { '#attributes': { SystemTime: '2024-03-01T10:00:00.000000Z' } },
+          EventRecordID: record,
+        },
+        EventData: data,
+      },
+    },
+    { evidenceId: 'e1', path: 'Security.evtx', locator: { record } },
+  );
+  if (!ev) throw new Error('not an event');
+  return ev;
+}
+
+const RULES = `title: Encoded PowerShell
+id: 11111111-1111-4111-8111-111111111111
+status: test
+tags: [attack.execution, attack.t1059.001, cve.2021-26855]
+logsource:
+  product: windows
+  category: process_creation
+detection:
+  sel:
+    Image|endswith: '\\powershell.exe'
+    CommandLine|contains: ' -enc '
+  condition: sel
+level: high
+---
+title: Logon
+id: 22222222-2222-4222-8222-222222222222
+logsource:
+  product: windows
+  service: security
+detection:
+  sel:
+    EventID: 4624
+    LogonType: 10
+  condition: sel
+level: medium
+`;
+
+describe('createSigmaDetector', () => {
+  const issues = new IssueCollector();
+  const set = loadRuleTexts([{ file: 'rules/test.yml', text: RULES }], issues);
+  const det = createSigmaDetector(set);
+
+  it('reports a Sysmon match with rule location, tags split into ATT&CK and CVE, and the values looked at', () => {
+    const ev = winEvent('Microsoft-Windows-Sysmon/Operational', 1, { Image: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe', CommandLine: 'powershell -enc SQBFAFgA', User: 'x' });
+    const [f, ...rest] = det.onEvents([ev], issues);
+    expect(rest).toEqual([]);
+    expect(Finding.parse(f)).toBeTruthy();
+    expect(f).toMatchObject({
+      engine: 'sigma',
+      rule: { id: '11111111-1111-4111-8111-111111111111', title: 'Encoded PowerShell', file: 'rules/test.yml', line: 1 },
+      level: 'high',
+      attack: ['T1059.001'],
+      cves: ['CVE-2021-26855'],
+      tags: ['attack.execution'],
+      eventCount: 1,
+    });
+    expect(f!.events[0]!.prov).toEqual(ev.prov);
+    expect(f!.events[0]!.values).toMatchObject({ Image: expect.stringContaining('powershell.exe'), CommandLine: 'powershell -enc SQBFAFgA', EventID: 1 });
+    expect(f!.events[0]!.values).not.toHaveProperty('User');
+  });
+
+  it('matches the same rule on Security 4688 through the renamed fields', () => {
+    const ev = winEvent('Security', 4688, { NewProcessName: 'C:\\x\\powershell.exe', CommandLine: 'powershell.exe -enc AAAA' });
+    const fs = det.onEvents([ev], issues);
+    expect(fs.map((f) => f.rule.title)).toEqual(['Encoded PowerShell']);
+    expect(fs[0]!.events[0]!.values).toHaveProperty('NewProcessName');
+  });
+
+  it('does not match another channel or EventID (logsource conditions)', () => {
+    const wrong = winEvent('Microsoft-Windows-Sysmon/Operational', 3, { Image: 'C:\\powershell.exe', CommandLine: 'x -enc y' });
+    expect(det.onEvents([wrong], issues)).toEqual([]);
+    const logon = winEvent('Security', 4624, { LogonType: 10 });
+    expect(det.onEvents([logon], issues).map((f) => f.rule.title)).toEqual(['Logon']);
+  });
+
+  it('offers an event only the rules indexed under its Channel and EventID', () => {
+    expect(det.index.candidates(winEvent('Security', 4624, {})).map((t) => t.rule.title)).toEqual(['Logon']);
+    expect(det.index.candidates(winEvent('Security', 1102, {}))).toEqual([]);
+    expect(det.index.candidates(winEvent('Microsoft-Windows-Sysmon/Operational', 1, {})).map((t) => t.mapping)).toEqual(['sysmon']);
+  });
+
+  it('gives a stable finding id per rule and event', () => {
+    const ev = winEvent('Security', 4624, { LogonType: 10 }, 7);
+    expect(det.onEvents([ev], issues)[0]!.id).toBe(det.onEvents([ev], issues)[0]!.id);
+  });
+});
+
+describe('splitTags', () => {
+  it('upper-cases techniques and formats CVEs', () => {
+    expect(splitTags(['attack.t1505.003', 'attack.T1190', 'cve.2021-34473', 'attack.s0001', 'detection.emerging-threats'])).toEqual({
+      attack: ['T1505.003', 'T1190'],
+      cves: ['CVE-2021-34473'],
+      other: ['attack.s0001', 'detection.emerging-threats'],
+    });
+  });
+});
