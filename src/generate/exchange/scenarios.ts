@@ -113,7 +113,7 @@ function proxylogon(w: World, rng: Rng, start: number): ScenarioPlan {
       t: t0 + 15_000,
       run: (em) => {
         const t = t0 + 15_000;
-        ssrf(em, t, `ServerInfo~${be}/ecp/DDI/DDIService.svc/SetObject?schema=OABVirtualDirectory&msExchEcpCanary=${canary}&a=~1942062522#`, 200, ref('ssrf-set-oab', 'SSRF to ECP SetObject for the OAB virtual directory', ['CVE-2021-26855'], T1190), false);
+        ssrf(em, t, `ServerInfo~${be}/ecp/DDI/DDIService.svc/SetObject?schema=OABVirtualDirectory#`, 200, ref('ssrf-set-oab', 'SSRF to ECP SetObject for the OAB virtual directory', ['CVE-2021-26855'], T1190), false);
         em.ecp(t + 200, `S:ActivityID=${rng.guid()};S:CMD=Set-OabVirtualDirectory.ExternalUrl='http://f/${chopperStub(param)}'.Identity='${rng.guid()}';S:REQID=;S:URL=/ecp/DDI/DDIService.svc/SetObject?schema=OABVirtualDirectory&msExchEcpCanary=${canary}`, ref('ecp-set-vdir-script', 'ECP Set-OabVirtualDirectory with a China Chopper stub in ExternalUrl', ['CVE-2021-27065'], ['T1505.003']));
         em.managementCmdlet(t + 300, 'Set-OabVirtualDirectory', `-ExternalUrl "http://f/${chopperStub(param)}" -Identity "OAB (Default Web Site)"`, `${w.domain}/Users/Administrator`, ref('cmdlet-set-vdir-script', 'Set-OabVirtualDirectory cmdlet with script in ExternalUrl', ['CVE-2021-27065'], ['T1505.003']));
       },
@@ -122,7 +122,7 @@ function proxylogon(w: World, rng: Rng, start: number): ScenarioPlan {
       t: t0 + 25_000,
       run: (em) => {
         const t = t0 + 25_000;
-        ssrf(em, t, `ServerInfo~${be}/ecp/DDI/DDIService.svc/SetObject?schema=ResetOABVirtualDirectory&msExchEcpCanary=${canary}&a=~1942062522#`, 200, ref('ssrf-reset-oab', 'ECP Reset OAB virtual directory writing the config to aspnet_client', ['CVE-2021-27065'], T1190), false);
+        ssrf(em, t, `ServerInfo~${be}/ecp/DDI/DDIService.svc/SetObject?schema=ResetOABVirtualDirectory#`, 200, ref('ssrf-reset-oab', 'ECP Reset OAB virtual directory writing the config to aspnet_client', ['CVE-2021-27065'], T1190), false);
         em.managementCmdlet(t + 400, 'Remove-OabVirtualDirectory', `-Identity "${w.host}\\OAB (Default Web Site)" -Force "True"`, `${w.domain}/Users/Administrator`, ref('cmdlet-remove-vdir', 'Reset: OAB virtual directory removed', ['CVE-2021-27065'], ['T1505.003']));
         em.managementCmdlet(t + 900, 'New-OabVirtualDirectory', `-WebSiteName "Default Web Site" -Server "${w.host}" -Role "ClientAccess" -Path "${shellWin}"`, `${w.domain}/Users/Administrator`, ref('cmdlet-new-vdir', 'Reset: OAB virtual directory recreated', ['CVE-2021-27065'], ['T1505.003']));
         em.sysmonFile(t + 1000, 'c:\\windows\\system32\\inetsrv\\w3wp.exe', shellWin, ref('webshell-write-aspnet-client', 'w3wp writes the web shell into aspnet_client', [], ['T1505.003']));
