@@ -56,7 +56,7 @@ const profileCache = new WeakMap<AttackKb, Map<string, ProfileData>>();
 export function profilesFor(kb: AttackKb, exclude: readonly string[] = []): ProfileData {
   const key = [...new Set(exclude)].sort().join('\u0000');
   let m = profileCache.get(kb);
-  if (!m) profileCache.set(kb, (m = new Map()));
+  if (!m) profileCache.set(kb, (m = new Map<string, ProfileData>()));
   let p = m.get(key);
   if (!p) {
     p = buildProfiles(kb, new Set(exclude));
@@ -269,8 +269,8 @@ export function attribute(kb: AttackKb, input: AttributeInput, opts: AttributeOp
   return {
     hypotheses,
     sponsors,
-    unknown: round(probs[G]!),
-    unknownWords: probabilityWords(probs[G]!, yardstick),
+    unknown: round(probs[G]),
+    unknownWords: probabilityWords(probs[G], yardstick),
     notes,
     yardstick,
     observed: {

@@ -211,7 +211,7 @@ export function fitModel(fit: TestReport[], techOnly = false): FitResult {
   const cur: Structural = { mu: 2, lambda: 0.2, wS: techOnly ? 0 : 1, muS: 1, beta: 1 };
   let best = evaluateSetting(fit, cur, techOnly);
   let tried = 1;
-  const names = (techOnly ? ['mu', 'lambda', 'beta'] : ['mu', 'lambda', 'wS', 'muS', 'beta']) as Array<keyof typeof GRID>;
+  const names: Array<keyof typeof GRID> = techOnly ? ['mu', 'lambda', 'beta'] : ['mu', 'lambda', 'wS', 'muS', 'beta'];
   for (let pass = 0; pass < 3; pass++) {
     let changed = false;
     for (const name of names) {
