@@ -8,7 +8,9 @@ import type { SafeHtml } from './html.js';
 
 /** Bounds on what report.html lists row by row (the full data is in case.json / findings.jsonl). */
 export interface HtmlOptions {
+  /** Rule rows in the findings table. */
   maxFindings?: number;
+  /** Events listed under one rule row. */
   maxEventsPerFinding?: number;
   maxTimelineRows?: number;
   maxEvidenceRows?: number;
@@ -17,7 +19,7 @@ export interface HtmlOptions {
 
 const DEFAULTS: Required<HtmlOptions> = {
   maxFindings: 2000,
-  maxEventsPerFinding: 25,
+  maxEventsPerFinding: 50,
   maxTimelineRows: 500,
   maxEvidenceRows: 5000,
   maxIssues: 2000,
@@ -115,37 +117,72 @@ ${c.verdicts.map(
 </tbody></table></section>`;
 }
 
-function eventRows(events: readonly MatchedEvent[]): SafeHtml {
-  return html`<table><thead><tr><th>time</th><th>host</th><th>evidence</th><th>matched values</th></tr></thead><tbody>${events.map(
-    (e) =>
+function eventRows(rows: readonly { e: MatchedEvent; f: Finding }[], withFinding: boolean): SafeHtml {
+  return html`<table><thead><tr><th>time</th><th>host</th><th>evidence</th><th>matched values</th>${withFinding ? html`<th>finding</th>` : ''}</tr></thead><tbody>${rows.map(
+    ({ e, f }) =>
       html`<tr>${time(e.time)}<td>${e.host ?? ''}</td><td class="mono wrap">${e.prov.path} <span class="mute">${locatorText(e.prov.locator)}</span></td><td class="mono wrap">${Object.entries(
         e.values,
-      ).map(([k, v]) => html`<div><b>${k}</b>: ${valueText(v)}</div>`)}</td></tr>`,
+      ).map(([k, v]) => html`<div><b>${k}</b>: ${valueText(v)}</div>`)}</td>${withFinding ? html`<td class="mono">${f.id}</td>` : ''}</tr>`,
   )}</tbody></table>`;
 }
 
-function findingRow(f: Finding, anchor: string, o: Required<HtmlOptions>): SafeHtml {
-  const hosts = [...new Set(f.events.map((e) => e.host).filter((h): h is string => h !== null))];
-  const files = [...new Set(f.events.map((e) => e.prov.path))];
-  const shown = f.events.slice(0, o.maxEventsPerFinding);
-  return html`<tr id="${anchor}" data-level="${f.level}"><td data-v="${rank(f.level)}">${levelBadge(f.level)}</td>${time(f.first)}${time(f.last)}<td><details><summary>${f.rule.title}</summary>
-<div class="mute mono wrap">rule ${f.rule.id} · ${f.rule.file}:${f.rule.line} · ${f.engine} · finding ${f.id}</div>
-${f.tags.length ? html`<div>${tags(f.tags)}</div>` : ''}
-${f.detail ? html`<div class="mono wrap">${Object.entries(f.detail).map(([k, v]) => html`<div><b>${k}</b>: ${valueText(v)}</div>`)}</div>` : ''}
-${shown.length ? eventRows(shown) : ''}${shown.length < f.eventCount ? html`<div class="mute">${f.eventCount - shown.length} more event(s) in findings.jsonl / timeline.csv</div>` : ''}
-</details></td><td class="num">${f.eventCount}</td><td>${tags(f.attack)}${tags(f.cves)}</td><td>${hosts.join(', ')}</td><td class="mono wrap">${files
+/** All findings of one rule: a responder reads "this rule fired 240 times on 3 hosts", then drills down. */
+interface RuleGroup {
+  anchor: string;
+  findings: Finding[];
+  level: Level;
+  first: number | null;
+  last: number | null;
+  events: number;
+}
+
+function groupByRule(findings: readonly Finding[]): RuleGroup[] {
+  const groups = new Map<string, RuleGroup>();
+  for (const f of findings) {
+    const key = `${f.engine}\u0000${f.rule.id}\u0000${f.rule.file}:${f.rule.line}`;
+    let g = groups.get(key);
+    if (!g) {
+      g = { anchor: `rule-${groups.size + 1}`, findings: [], level: f.level, first: null, last: null, events: 0 };
+      groups.set(key, g);
+    }
+    g.findings.push(f);
+    if (rank(f.level) > rank(g.level)) g.level = f.level;
+    if (f.first !== null && (g.first === null || f.first < g.first)) g.first = f.first;
+    if (f.last !== null && (g.last === null || f.last > g.last)) g.last = f.last;
+    g.events += f.eventCount;
+  }
+  return [...groups.values()].sort((a, b) => rank(b.level) - rank(a.level) || (a.first ?? Infinity) - (b.first ?? Infinity));
+}
+
+function groupRow(g: RuleGroup, o: Required<HtmlOptions>): SafeHtml {
+  const f0 = g.findings[0] as Finding;
+  const all = g.findings.flatMap((f) => f.events.map((e) => ({ e, f })));
+  all.sort((a, b) => (a.e.time ?? Infinity) - (b.e.time ?? Infinity));
+  const hosts = [...new Set(all.map((r) => r.e.host).filter((h): h is string => h !== null))];
+  const files = [...new Set(all.map((r) => r.e.prov.path))];
+  const attackIds = [...new Set(g.findings.flatMap((f) => f.attack))];
+  const cves = [...new Set(g.findings.flatMap((f) => f.cves))];
+  const tagList = [...new Set(g.findings.flatMap((f) => f.tags))];
+  const shown = all.slice(0, o.maxEventsPerFinding);
+  const kept = all.length;
+  const details = g.findings.filter((f) => f.detail);
+  return html`<tr id="${g.anchor}" data-level="${g.level}"><td data-v="${rank(g.level)}">${levelBadge(g.level)}</td>${time(g.first)}${time(g.last)}<td><details><summary>${f0.rule.title}</summary>
+<div class="mute mono wrap">rule ${f0.rule.id} · ${f0.rule.file}:${f0.rule.line} · ${f0.engine}</div>
+${tagList.length ? html`<div>${tags(tagList)}</div>` : ''}
+${details.slice(0, o.maxEventsPerFinding).map((f) => html`<div class="mono wrap">${Object.entries(f.detail ?? {}).map(([k, v]) => html`<div><b>${k}</b>: ${valueText(v)}</div>`)}</div>`)}
+${shown.length ? eventRows(shown, g.findings.length > 1) : ''}${shown.length < g.events ? html`<div class="mute">${g.events - shown.length} more event(s) in findings.jsonl / timeline.csv${kept < g.events ? ` (the case keeps ${kept} of ${g.events})` : ''}</div>` : ''}
+</details></td><td class="num">${g.findings.length}</td><td class="num">${g.events}</td><td>${tags(attackIds)}${tags(cves)}</td><td>${hosts.slice(0, 5).join(', ')}${hosts.length > 5 ? html` <span class="mute">+${hosts.length - 5}</span>` : ''}</td><td class="mono wrap">${files
     .slice(0, 3)
     .map((p) => html`<div>${p}</div>`)}${files.length > 3 ? html`<div class="mute">+${files.length - 3} more</div>` : ''}</td></tr>`;
 }
 
-function findings(c: Case, anchors: Map<string, string>, o: Required<HtmlOptions>): SafeHtml {
-  const sorted = [...c.findings].sort((a, b) => rank(b.level) - rank(a.level) || (a.first ?? Infinity) - (b.first ?? Infinity));
-  const shown = sorted.slice(0, o.maxFindings);
-  return html`<section id="findings"><h2>Findings (${c.findings.length})</h2>
+function findings(c: Case, groups: readonly RuleGroup[], o: Required<HtmlOptions>): SafeHtml {
+  const shown = groups.slice(0, o.maxFindings);
+  return html`<section id="findings"><h2>Findings (${c.findings.length} from ${groups.length} rule(s))</h2>
 ${c.findings.length === 0 ? html`<p class="mute">No findings.</p>` : html`${tools('findings-table', 'filter findings (rule, host, file, value…)', true)}
-<table id="findings-table" class="sortable"><thead><tr><th data-sort="num">level</th><th data-sort="txt">first</th><th data-sort="txt">last</th><th data-sort="txt">rule (click for events and provenance)</th><th class="num" data-sort="num">events</th><th>ATT&amp;CK / CVE</th><th data-sort="txt">hosts</th><th data-sort="txt">evidence</th></tr></thead><tbody>
-${shown.map((f) => findingRow(f, anchors.get(f.id) ?? '', o))}
-</tbody></table>${more(shown.length, c.findings.length, 'findings.jsonl')}`}
+<table id="findings-table" class="sortable"><thead><tr><th data-sort="num">level</th><th data-sort="txt">first</th><th data-sort="txt">last</th><th data-sort="txt">rule (click for events and provenance)</th><th class="num" data-sort="num">findings</th><th class="num" data-sort="num">events</th><th>ATT&amp;CK / CVE</th><th data-sort="txt">hosts</th><th data-sort="txt">evidence</th></tr></thead><tbody>
+${shown.map((g) => groupRow(g, o))}
+</tbody></table>${more(shown.length, groups.length, 'findings.jsonl')}`}
 </section>`;
 }
 
@@ -285,7 +322,9 @@ ${c.issues.length === 0 ? html`<p class="mute">None: every file was read without
  */
 export function renderHtml(c: Case, options: HtmlOptions = {}): string {
   const o = { ...DEFAULTS, ...options };
-  const anchors = new Map(c.findings.map((f, i) => [f.id, `finding-${i + 1}`]));
+  const groups = groupByRule(c.findings);
+  // Links to a finding (from verdicts, ATT&CK, the timeline) land on its rule's row.
+  const anchors = new Map(groups.flatMap((g) => g.findings.map((f) => [f.id, g.anchor] as const)));
   const csp = `default-src 'none'; style-src ${cspHash(REPORT_CSS)}; script-src ${cspHash(REPORT_JS)}; img-src data:; base-uri 'none'; form-action 'none'`;
   const sections: [string, string, boolean][] = [
     ['summary', 'Summary', true],
@@ -311,7 +350,7 @@ export function renderHtml(c: Case, options: HtmlOptions = {}): string {
 <main>
 ${summary(c, anchors)}
 ${verdicts(c, anchors)}
-${findings(c, anchors, o)}
+${findings(c, groups, o)}
 ${attack(c, anchors)}
 ${attribution(c)}
 ${timeline(c, anchors, o)}

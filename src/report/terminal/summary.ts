@@ -55,13 +55,26 @@ export function renderSummary(c: Case, opts: SummaryOptions = {}): string {
   out.push('');
   const levels = [...LEVELS].reverse();
   out.push(`Findings: ${c.findings.length}  ` + levels.map((l) => paint(l, `${l} ${s.byLevel[l] ?? 0}`)).join('  '));
-  const top = [...c.findings]
+  // One line per rule, worst first: "this rule fired N times", not N lines.
+  const byRule = new Map<string, { level: Level; title: string; findings: number; events: number; first: number | null; path: string | null }>();
+  for (const f of c.findings) {
+    const key = `${f.engine}\u0000${f.rule.id}`;
+    const r = byRule.get(key) ?? { level: f.level, title: f.rule.title, findings: 0, events: 0, first: null, path: null };
+    r.findings++;
+    r.events += f.eventCount;
+    if (LEVELS.indexOf(f.level) > LEVELS.indexOf(r.level)) r.level = f.level;
+    if (f.first !== null && (r.first === null || f.first < r.first)) r.first = f.first;
+    r.path ??= f.events[0]?.prov.path ?? null;
+    byRule.set(key, r);
+  }
+  const top = [...byRule.values()]
     .sort((a, b) => LEVELS.indexOf(b.level) - LEVELS.indexOf(a.level) || (a.first ?? Infinity) - (b.first ?? Infinity))
     .slice(0, opts.topFindings ?? 10);
-  for (const f of top) {
-    const where = f.events[0] ? ` ${truncateStart(terminalSafe(f.events[0].prov.path), 50)}` : '';
-    out.push(`  ${paint(f.level, f.level.padEnd(13))} ${terminalSafe(f.rule.title)} (${f.eventCount} event(s))${where}`);
+  for (const r of top) {
+    const when = r.first !== null ? ` from ${isoTime(r.first).slice(0, 19)}Z` : '';
+    out.push(`  ${paint(r.level, r.level.padEnd(13))} ${terminalSafe(r.title)}: ${r.findings} finding(s), ${r.events} event(s)${when}`);
   }
+  if (byRule.size > top.length) out.push(`  … and ${byRule.size - top.length} more rule(s) in the report`);
   if (c.verdicts?.length) {
     out.push('');
     out.push(textTable(['cve', 'chain', 'verdict'], c.verdicts.map((v) => [terminalSafe(v.cve), terminalSafe(v.chain), v.status])));
