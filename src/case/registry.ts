@@ -1,5 +1,7 @@
 import type { IssueSink } from '../core/index.js';
 import type { Attribution, Case, CveVerdict, Detector } from '../model/index.js';
+import { artifactDetectors, assessExchange } from '../verdict/index.js';
+import { yaraDetectors } from '../yara/index.js';
 
 /** What a detector factory is told about the scan. */
 export interface DetectorOptions {
@@ -21,7 +23,7 @@ export type DetectorFactory = (opts: DetectorOptions, issues: IssueSink) => Dete
  * The detection modules `kahu scan` runs by default. Each module adds ONE line here, e.g.
  * `sigmaDetectors` from `../engine/index.js` or `yaraDetectors` from `../yara/index.js`.
  */
-export const detectorFactories: DetectorFactory[] = [];
+export const detectorFactories: DetectorFactory[] = [yaraDetectors, () => artifactDetectors()];
 
 /** All default detectors for a scan, in registry order. */
 export async function defaultDetectors(opts: DetectorOptions, issues: IssueSink): Promise<Detector[]> {
@@ -85,7 +87,7 @@ export function attributionStep(
  * `verdictStep('exchange', exchangeVerdicts)` or `attributionStep('attribution', attribute)`.
  * Registration order does not matter across phases; within a phase steps run in list order.
  */
-export const caseSteps: CaseStep[] = [];
+export const caseSteps: CaseStep[] = [verdictStep('exchange', (c) => assessExchange(c))];
 
 /** Sorts steps by phase, keeping list order within a phase. */
 export function orderSteps(steps: readonly CaseStep[]): CaseStep[] {
