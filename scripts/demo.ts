@@ -5,7 +5,7 @@ import { rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { runScan } from '../src/case/index.js';
 import { renderSummary } from '../src/report/index.js';
-import { generateDemoEvidence } from './demo-evidence.js';
+import { generateExchangeEvidence } from '../src/generate/index.js';
 
 const root = join(import.meta.dirname, '..');
 const evidence = join(root, 'demo-evidence');
@@ -14,8 +14,10 @@ const out = join(root, 'demo-case');
 await rm(evidence, { recursive: true, force: true });
 await rm(out, { recursive: true, force: true });
 // The one place the demo's evidence is made; swap in a richer scenario generator here.
-const made = await generateDemoEvidence(evidence);
-process.stdout.write(`Wrote ${made.files.length} synthetic log file(s) to ${relative(process.cwd(), evidence) || '.'}/ (${made.planted} planted attack requests)\n\n`);
+const made = generateExchangeEvidence({ out: evidence, scenario: 'proxylogon', seed: 2021 });
+process.stdout.write(
+  `Wrote a ProxyLogon (HAFNIUM-like) Exchange server: ${Object.keys(made.files).length} file(s), ${(made.bytes / 1e6).toFixed(1)} MB, to ${relative(process.cwd(), evidence) || '.'}/ (${made.planted.length} planted attack steps)\n\n`,
+);
 
 const c = await runScan({ paths: [evidence], out, argv: ['npm', 'run', 'demo'] });
 process.stdout.write(renderSummary(c, { outDir: relative(process.cwd(), out) || '.', color: Boolean(process.stdout.isTTY) }));
