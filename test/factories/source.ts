@@ -12,6 +12,8 @@ export function memorySource(content: string | Buffer, opts: { chunk?: number; p
     path: opts.path ?? 'mem.log',
     size: bytes.length,
     async *open() {
+      // A real source awaits I/O between chunks; so does this one.
+      await Promise.resolve();
       for (let i = 0; i < bytes.length; i += chunk) yield Buffer.from(bytes.subarray(i, i + chunk));
     },
   };

@@ -7,7 +7,7 @@ import type { MagicType } from '../files/magic.js';
 import type { EvidenceParser, EvidenceSource } from '../types.js';
 import { detectFormat } from './detect.js';
 import { headOf, readFileChunks, readFileHead } from './file-source.js';
-import { DEFAULT_ZIP_LIMITS, openZip, walkZip, type ZipLimits } from './zip.js';
+import { DEFAULT_ZIP_LIMITS, probeZip, walkZip, type ZipLimits } from './zip.js';
 
 /** One input after intake: a readable source plus what intake learned. */
 export interface EvidenceEntry extends EvidenceSource {
@@ -136,8 +136,7 @@ export async function* collectEvidence(
 
   async function* fromZip(path: string, archive: Omit<EvidenceEntry, 'format' | 'parser'>): AsyncGenerator<EvidenceEntry> {
     try {
-      const zf = await openZip(path);
-      zf.close();
+      await probeZip(path);
     } catch (err) {
       const reason = `corrupt ZIP archive: ${(err as Error).message}`;
       issues.report({ code: 'zip-refused', severity: 'error', message: reason, location: { path } });

@@ -77,6 +77,16 @@ export async function openZip(path: string): Promise<ZipFile> {
   });
 }
 
+/** Opens an archive and reads its first central-directory record: throws when either is corrupt. */
+export async function probeZip(path: string): Promise<void> {
+  const zf = await openZip(path);
+  try {
+    if (zf.entryCount > 0) await nextEntry(zf);
+  } finally {
+    zf.close();
+  }
+}
+
 /** Reads the next central-directory record, or null at the end. Errors (corrupt directory) reject. */
 function nextEntry(zf: ZipFile): Promise<Entry | null> {
   return new Promise((resolve, reject) => {

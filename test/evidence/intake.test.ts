@@ -1,0 +1,170 @@
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IssueCollector } from '../../src/core/index.js';
+import { collectEvidence, inventoryEvent, type EvidenceEntry } from '../../src/evidence/index.js';
+import { exchangeLog, HTTPPROXY_FIELDS, proxyLogonRecord } from '../factories/exchange.js';
+import { IIS_DEFAULT_FIELDS, iisLog } from '../factories/iis.js';
+import { buildZip } from '../factories/zip.js';
+import { otrfJson } from '../factories/windows-json.js';
+
+let dir: string;
+const iis = iisLog([{ fields: IIS_DEFAULT_FIELDS, records: [{ date: '2021-03-03', time: '07:43:16', 'cs-method': 'GET', 'cs-uri-stem': '/owa/' }] }]);
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'kahu-intake-'));
+  mkdirSync(join(dir, 'tree/inetpub/logs/LogFiles/W3SVC1'), { recursive: true });
+  mkdirSync(join(dir, 'tree/Logging/HttpProxy/Ecp'), { recursive: true });
+  // A renamed IIS log: detection must not rely on the name.
+  writeFileSync(join(dir, 'tree/inetpub/logs/LogFiles/W3SVC1/notes.txt'), iis);
+  writeFileSync(join(dir, 'tree/Logging/HttpProxy/Ecp/HttpProxy_2021030307-1.LOG'), exchangeLog({ logType: 'HttpProxy Logs', fields: HTTPPROXY_FIELDS, records: [proxyLogonRecord()] }));
+  // A .log of binary garbage.
+  writeFileSync(join(dir, 'tree/garbage.log'), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)));
+  writeFileSync(join(dir, 'tree/empty.log'), '');
+  writeFileSync(join(dir, 'tree/shell.aspx'), '<%@ Page Language="JScript"%><%eval(Request.Item["x"],"unsafe");%>');
+  symlinkSync('/etc/passwd', join(dir, 'tree/link-out'));
+  execFileSync('mkfifo', [join(dir, 'tree/fifo')]);
+  writeFileSync(
+    join(dir, 'tree/bundle.zip'),
+    buildZip([
+      { name: 'W3SVC1/u_ex210303.log', data: iis },
+      { name: 'events/sec.json', data: JSON.stringify(otrfJson()) + '\n', method: 0 },
+      { name: 'dir/', data: '', method: 0 },
+      { name: '../../evil.aspx', data: 'x' },
+      { name: '/etc/cron.d/x', data: 'x' },
+      { name: 'C:/Windows/x.dll', data: 'x' },
+      { name: 'locked.log', data: iis, flags: 1 },
+      { name: 'bomb.log', data: Buffer.alloc(24 * 1024 * 1024) },
+      { name: 'inner.zip', data: buildZip([{ name: 'a.log', data: iis }]) },
+    ]),
+  );
+  writeFileSync(join(dir, 'tree/broken.zip'), buildZip([{ name: 'a.log', data: iis }], { corruptCentralDirectory: true }));
+  writeFileSync(join(dir, 'tree/cut.zip'), buildZip([{ name: 'a.log', data: iis }]).subarray(0, 40));
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function collect(paths: string[]): Promise<{ entries: EvidenceEntry[]; issues: IssueCollector }> {
+  const issues = new IssueCollector();
+  const entries: EvidenceEntry[] = [];
+  for await (const e of collectEvidence(paths, issues)) entries.push(e);
+  return { entries, issues };
+}
+
+async function drain(e: EvidenceEntry): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const c of e.open()) parts.push(c);
+  return Buffer.concat(parts);
+}
+
+describe('collectEvidence', () => {
+  it('walks folders in a stable order, detects by content, expands zips in place with guards', async () => {
+    const { entries, issues } = await collect([join(dir, 'tree')]);
+    const byName = (suffix: string) => entries.find((e) => e.path.endsWith(suffix));
+    const rel = (p: string) => p.slice(dir.length + 1);
+    expect(entries.map((e) => [e.id, rel(e.path), e.format])).toEqual([
+      ['e0001', 'tree/Logging/HttpProxy/Ecp/HttpProxy_2021030307-1.LOG', 'exchange-httpproxy'],
+      ['e0002', 'tree/broken.zip', 'unrecognised'],
+      ['e0003', 'tree/bundle.zip', 'zip'],
+      ['e0003.1', 'tree/bundle.zip!/W3SVC1/u_ex210303.log', 'iis-w3c'],
+      ['e0003.2', 'tree/bundle.zip!/events/sec.json', 'json-events'],
+      ['e0003.4', 'tree/bundle.zip!/../../evil.aspx', 'unrecognised'],
+      ['e0003.5', 'tree/bundle.zip!//etc/cron.d/x', 'unrecognised'],
+      ['e0003.6', 'tree/bundle.zip!/C:/Windows/x.dll', 'unrecognised'],
+      ['e0003.7', 'tree/bundle.zip!/locked.log', 'unrecognised'],
+      ['e0003.8', 'tree/bundle.zip!/bomb.log', 'unrecognised'],
+      ['e0003.9', 'tree/bundle.zip!/inner.zip', 'unrecognised'],
+      ['e0004', 'tree/cut.zip', 'unrecognised'],
+      ['e0005', 'tree/empty.log', 'unrecognised'],
+      ['e0006', 'tree/fifo', 'unrecognised'],
+      ['e0007', 'tree/garbage.log', 'unrecognised'],
+      ['e0008', 'tree/inetpub/logs/LogFiles/W3SVC1/notes.txt', 'iis-w3c'],
+      ['e0009', 'tree/link-out', 'unrecognised'],
+      ['e0010', 'tree/shell.aspx', 'unrecognised'],
+    ]);
+    expect(byName('evil.aspx')!.reason).toMatch(/"\.\." segment/);
+    expect(byName('cron.d/x')!.reason).toMatch(/absolute path/);
+    expect(byName('x.dll')!.reason).toMatch(/drive letter/);
+    expect(byName('locked.log')!.reason).toMatch(/encrypted/);
+    expect(byName('bomb.log')!.reason).toMatch(/ratio \d+:1 exceeds 200:1 \(zip bomb guard\)/);
+    expect(byName('inner.zip')!.reason).toMatch(/inside an archive/);
+    expect(byName('broken.zip')!.reason).toMatch(/corrupt ZIP/);
+    expect(byName('garbage.log')!.reason).toMatch(/binary data/);
+    expect(byName('fifo')!.reason).toMatch(/not a regular file/);
+    expect(byName('link-out')!.reason).toMatch(/symbolic link/);
+    expect(byName('shell.aspx')!.magic).toBe('aspx');
+    for (const e of entries.filter((x) => x.reason?.match(/segment|absolute|drive|encrypted|ratio/))) {
+      expect(e.readable).toBe(false);
+      expect(await drain(e)).toHaveLength(0);
+    }
+    const refused = issues.all().filter((i) => i.code === 'zip-refused');
+    expect(refused.map((i) => i.message).join('\n')).toContain('"../../evil.aspx"');
+    expect(refused.length).toBeGreaterThanOrEqual(6);
+    expect(entries.find((e) => e.id === 'e0003.1')!.parent).toBe('e0003');
+    expect(entries.find((e) => e.id === 'e0003.1')!.mtime).toBe('2021-03-03T07:43:16.000Z');
+  });
+
+  it('opens sources more than once, read-only, and leaves every input byte and mtime unchanged', async () => {
+    const files = ['tree/bundle.zip', 'tree/inetpub/logs/LogFiles/W3SVC1/notes.txt', 'tree/garbage.log'].map((f) => join(dir, f));
+    const before = files.map((f) => [createHash('sha256').update(readFileSync(f)).digest('hex'), statSync(f).mtimeMs]);
+    const { entries } = await collect([join(dir, 'tree')]);
+    for (const e of entries) {
+      const a = await drain(e);
+      const b = await drain(e);
+      expect(b.equals(a)).toBe(true);
+      if (e.readable && e.format !== 'zip' && !e.path.includes('!/')) expect(a.length).toBe(e.size);
+      if (e.parser) for await (const _ of e.parser.parse(e, new IssueCollector())) void _;
+    }
+    const inner = entries.find((e) => e.id === 'e0003.1')!;
+    expect((await drain(inner)).toString()).toBe(iis);
+    const after = files.map((f) => [createHash('sha256').update(readFileSync(f)).digest('hex'), statSync(f).mtimeMs]);
+    expect(after).toEqual(before);
+  });
+
+  it('lists a missing path as unreadable with an issue, and reads a file named twice once', async () => {
+    const f = join(dir, 'tree/inetpub/logs/LogFiles/W3SVC1/notes.txt');
+    const { entries, issues } = await collect([join(dir, 'nope'), f, f]);
+    expect(entries.map((e) => [e.id, e.format, e.readable])).toEqual([
+      ['e0001', 'unrecognised', false],
+      ['e0002', 'iis-w3c', true],
+    ]);
+    expect(issues.all().map((i) => i.code)).toEqual(['io', 'usage']);
+  });
+
+  it('applies caller zip limits (entry count)', async () => {
+    const { entries, issues } = await (async () => {
+      const issues = new IssueCollector();
+      const entries: EvidenceEntry[] = [];
+      for await (const e of collectEvidence([join(dir, 'tree/bundle.zip')], issues, { zipLimits: { maxEntries: 1 } })) entries.push(e);
+      return { entries, issues };
+    })();
+    expect(entries.map((e) => e.id)).toEqual(['e0001', 'e0001.1', 'e0001.2']);
+    expect(entries[2]!.reason).toMatch(/more than 1 entries/);
+    expect(issues.all().some((i) => i.code === 'zip-refused')).toBe(true);
+  });
+});
+
+describe('inventoryEvent', () => {
+  it('describes a file for artifact rules with Sigma file_event names', async () => {
+    const { entries } = await collect([join(dir, 'tree/shell.aspx'), join(dir, 'tree/bundle.zip')]);
+    const shell = entries[0]!;
+    const sha = createHash('sha256').update(await drain(shell)).digest('hex');
+    const ev = inventoryEvent(shell, sha);
+    expect(ev.source).toBe('file');
+    expect(ev.fields).toMatchObject({
+      TargetFilename: shell.path.replaceAll('/', '\\'),
+      FileName: 'shell.aspx',
+      Extension: 'aspx',
+      SHA256: sha,
+      Hashes: `SHA256=${sha.toUpperCase()}`,
+      MagicType: 'aspx',
+      Container: null,
+    });
+    expect(ev.time).toBe(Date.parse(shell.mtime!));
+    const inner = entries.find((e) => e.id === 'e0002.1')!;
+    expect(inventoryEvent(inner, sha).fields).toMatchObject({ TargetFilename: 'W3SVC1\\u_ex210303.log', Container: join(dir, 'tree/bundle.zip') });
+  });
+});
