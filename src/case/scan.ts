@@ -5,7 +5,7 @@ import type { Issue, IssueSink } from '../core/index.js';
 import { collectEvidence, inventoryEvent } from '../evidence/index.js';
 import type { EvidenceEntry } from '../evidence/index.js';
 import { CASE_SCHEMA_VERSION } from '../model/index.js';
-import type { Case, Detector, DetectorRun, EvidenceFile, Finding, KahuEvent } from '../model/index.js';
+import type { Case, Detector, DetectorRun, Finding, KahuEvent, ManifestEntry } from '../model/index.js';
 import { HashTap } from './hash-tap.js';
 import { caseSteps, defaultDetectors, orderSteps } from './registry.js';
 import type { CaseStep } from './registry.js';
@@ -81,6 +81,28 @@ export interface ScanOptions {
 
 const NO_ISSUES: IssueSink = { report() {} };
 
+/** Counts issues per file (before the collector's cap) so the manifest can account for every record. */
+class CountingSink implements IssueSink {
+  private readonly counts = new Map<string, { issues: number; badRecords: number }>();
+  constructor(private readonly inner: IssueSink) {}
+
+  report(issue: Issue): void {
+    this.inner.report(issue);
+    const path = issue.location?.path;
+    if (path === undefined) return;
+    const n = this.counts.get(path) ?? { issues: 0, badRecords: 0 };
+    n.issues++;
+    const loc = issue.location;
+    if (issue.code === 'bad-record' && (loc?.line !== undefined || loc?.record !== undefined || loc?.offset !== undefined)) n.badRecords++;
+    this.counts.set(path, n);
+  }
+
+  /** Counts for one path (intake may report on a file after it was scanned, so read these at the end). */
+  get(path: string): { issues: number; badRecords: number } {
+    return this.counts.get(path) ?? { issues: 0, badRecords: 0 };
+  }
+}
+
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -141,7 +163,8 @@ export async function runScan(opts: ScanOptions): Promise<Case> {
   const t0 = performance.now();
   if (opts.out !== undefined) await assertOutsideEvidence(opts.out, opts.paths);
 
-  const issues = new IssueCollector(limits.issuesPerKey);
+  const collector = new IssueCollector(limits.issuesPerKey);
+  const issues = new CountingSink(collector);
   const detectors =
     opts.detectors ??
     (await defaultDetectors(
@@ -193,7 +216,7 @@ export async function runScan(opts: ScanOptions): Promise<Case> {
   };
 
   const stats = new StatsAccumulator();
-  const evidence: EvidenceFile[] = [];
+  const evidence: ManifestEntry[] = [];
   for await (const entry of intake.collect(opts.paths, issues)) {
     progress.path = entry.path;
     tell();
@@ -232,7 +255,7 @@ export async function runScan(opts: ScanOptions): Promise<Case> {
       }
     }
     stats.addFile(entry.format, entry.size, tally, readable);
-    const file: EvidenceFile = {
+    const file: ManifestEntry = {
       id: entry.id,
       path: entry.path,
       size: entry.size,
@@ -244,6 +267,8 @@ export async function runScan(opts: ScanOptions): Promise<Case> {
       last: tally.last,
     };
     if (reason !== undefined) file.reason = reason;
+    // Filled in at the end from the issue counts: events + unusable records = records.
+    if (entry.parser && readable) file.records = tally.events;
     evidence.push(file);
     const mtime = entry.mtime === null ? null : Date.parse(entry.mtime);
     stats.addInventory(entry.size, Number.isNaN(mtime) ? null : mtime);
@@ -263,6 +288,11 @@ export async function runScan(opts: ScanOptions): Promise<Case> {
       severity: 'warning',
       message: `${droppedFindings} finding(s) beyond the limit of ${limits.findings} were not kept; narrow the rules or the evidence`,
     });
+  }
+  for (const file of evidence) {
+    const n = issues.get(file.path);
+    if (file.records !== undefined) file.records += n.badRecords;
+    if (n.issues > 0) file.issues = n.issues;
   }
   findings.sort((a, b) => (a.first ?? Infinity) - (b.first ?? Infinity));
 
@@ -299,7 +329,7 @@ export async function runScan(opts: ScanOptions): Promise<Case> {
     }
   }
 
-  c.issues = issues.all();
+  c.issues = collector.all();
   c.stats.durationMs = Math.round(performance.now() - t0);
   c.finished = now().toISOString();
   if (opts.out !== undefined) {

@@ -51,6 +51,19 @@ export const DetectorRun = z.object({
 export type DetectorRun = z.infer<typeof DetectorRun>;
 
 /**
+ * One input file in the case's manifest: the evidence facts plus what the scan made of it.
+ * `events + unusable records = records`, so every record of the file is accounted for.
+ */
+export const ManifestEntry = EvidenceFile.extend({
+  /** Records met in the file: its events plus the records its parser reported as unusable (`bad-record`). */
+  records: z.number().int().nonnegative().optional(),
+  /** Issues reported for this file (all codes and severities, before any capping of the issue list). */
+  issues: z.number().int().nonnegative().optional(),
+});
+/** One input file in the case's manifest. */
+export type ManifestEntry = z.infer<typeof ManifestEntry>;
+
+/**
  * A Kahu case: everything one scan found, with the provenance needed to check it.
  * Written as `case.json`; the HTML report, timeline and findings.jsonl are renderings of it.
  */
@@ -68,7 +81,7 @@ export const Case = z.object({
   }),
   host: z.object({ hostname: z.string(), platform: z.string(), node: z.string() }).optional(),
   /** One entry per input file (and per zip entry), in scan order. */
-  evidence: z.array(EvidenceFile),
+  evidence: z.array(ManifestEntry),
   stats: CaseStats,
   detectors: z.array(DetectorRun),
   findings: z.array(Finding),

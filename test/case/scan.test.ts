@@ -61,8 +61,10 @@ describe('runScan pipeline', () => {
     expect(Case.parse(c)).toBeTruthy();
     expect(c.evidence.map((e) => e.sha256)).toEqual(FILES.map((f) => sha(f.content)));
     const [a, b, d] = c.evidence;
-    expect(a).toMatchObject({ format: 'iis-w3c', events: 3, first: T0, last: T0 + 2000 });
+    // Four data lines: three events and one bad record (reported), so records = 4.
+    expect(a).toMatchObject({ format: 'iis-w3c', events: 3, records: 4, issues: 1, first: T0, last: T0 + 2000 });
     expect(b).toMatchObject({ format: 'unrecognised', events: 0 });
+    expect(b?.records).toBeUndefined();
     expect(d?.events).toBeGreaterThan(0);
 
     const total = FILES.reduce((n, f) => n + Buffer.byteLength(f.content), 0);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { LEVELS } from '../../model/index.js';
-import type { Case, CountStats, EvidenceFile, Finding, Hypothesis, Level, MatchedEvent } from '../../model/index.js';
+import type { Case, CountStats, Finding, Hypothesis, Level, ManifestEntry, MatchedEvent } from '../../model/index.js';
 import { formatBytes, isoTime, locatorText, valueText } from '../format.js';
 import { REPORT_CSS, REPORT_JS } from './assets.js';
 import { html, trusted } from './html.js';
@@ -288,8 +288,9 @@ function timeline(c: Case, anchors: Map<string, string>, o: Required<HtmlOptions
   )}</tbody></table>${more(shown.length, rows.length, 'timeline.csv')}</section>`;
 }
 
-function evidenceRow(e: EvidenceFile): SafeHtml {
-  return html`<tr><td class="mono wrap">${e.path}</td><td class="mono">${e.format}</td><td class="num" data-v="${e.size}">${formatBytes(e.size)}</td><td class="num">${e.events.toLocaleString('en-US')}</td>${time(e.first)}${time(e.last)}<td class="mono" title="${e.sha256}">${e.sha256.slice(0, 16)}${e.sha256 ? '…' : ''}</td><td class="t">${e.mtime ?? ''}</td><td>${e.reason ?? ''}</td></tr>`;
+function evidenceRow(e: ManifestEntry): SafeHtml {
+  const unusable = e.records !== undefined ? e.records - e.events : 0;
+  return html`<tr><td class="mono wrap">${e.path}</td><td class="mono">${e.format}</td><td class="num" data-v="${e.size}">${formatBytes(e.size)}</td><td class="num" data-v="${e.events}">${e.events.toLocaleString('en-US')}${unusable > 0 ? html`<div class="mute">${unusable} unusable record(s)</div>` : ''}</td><td class="num">${e.issues ?? 0}</td>${time(e.first)}${time(e.last)}<td class="mono" title="${e.sha256}">${e.sha256.slice(0, 16)}${e.sha256 ? '…' : ''}</td><td class="t">${e.mtime ?? ''}</td><td>${e.reason ?? ''}</td></tr>`;
 }
 
 function evidence(c: Case, o: Required<HtmlOptions>): SafeHtml {
@@ -297,7 +298,7 @@ function evidence(c: Case, o: Required<HtmlOptions>): SafeHtml {
   return html`<section id="evidence"><h2>Evidence manifest (${c.evidence.length} file(s))</h2>
 <p class="mute">Every input file with its SHA-256 (computed while reading; the evidence is opened read-only), detected format and the number of events read from it.</p>
 ${tools('evidence-table', 'filter files', false)}
-<table id="evidence-table" class="sortable"><thead><tr><th data-sort="txt">path</th><th data-sort="txt">format</th><th class="num" data-sort="num">size</th><th class="num" data-sort="num">events</th><th data-sort="txt">first event</th><th data-sort="txt">last event</th><th>SHA-256</th><th data-sort="txt">modified</th><th data-sort="txt">note</th></tr></thead><tbody>
+<table id="evidence-table" class="sortable"><thead><tr><th data-sort="txt">path</th><th data-sort="txt">format</th><th class="num" data-sort="num">size</th><th class="num" data-sort="num">events</th><th class="num" data-sort="num">issues</th><th data-sort="txt">first event</th><th data-sort="txt">last event</th><th>SHA-256</th><th data-sort="txt">modified</th><th data-sort="txt">note</th></tr></thead><tbody>
 ${shown.map(evidenceRow)}</tbody></table>${more(shown.length, c.evidence.length, 'case.json')}</section>`;
 }
 
