@@ -43,6 +43,15 @@ export class BinXmlError extends Error {
   }
 }
 
+/** A BinXmlError without a stack trace: damaged chunk slack can raise thousands, and stacks are costly. */
+function binXmlError(msg: string, at: number): BinXmlError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  const e = new BinXmlError(msg, at);
+  Error.stackTraceLimit = limit;
+  return e;
+}
+
 /** Node kinds. */
 export const N_ELEMENT = 1;
 export const N_TEXT = 2;
@@ -130,7 +139,7 @@ class Reader {
   }
 
   fail(msg: string, at = this.pos): never {
-    throw new BinXmlError(msg, at);
+    throw binXmlError(msg, at);
   }
 
   need(n: number): void {
@@ -416,13 +425,13 @@ function hasDependencyId(r: Reader, at: number, inValue: boolean): boolean {
 /** Parses (once per chunk) the template definition at chunk offset `off`. */
 function readTemplate(cache: ChunkCache, off: number, depth: number): TemplateDef {
   const buf = cache.buf;
-  if (off < 512 || off + 24 > buf.length) throw new BinXmlError(`template offset 0x${off.toString(16)} is outside the chunk`, off);
+  if (off < 512 || off + 24 > buf.length) throw binXmlError(`template offset 0x${off.toString(16)} is outside the chunk`, off);
   const known = cache.bad.get(off);
   if (known) throw known;
-  if (cache.inProgress.has(off)) throw new BinXmlError('template refers to itself', off);
+  if (cache.inProgress.has(off)) throw binXmlError('template refers to itself', off);
   const dataSize = buf.readUInt32LE(off + 20);
   const bodyStart = off + 24;
-  if (bodyStart + dataSize > buf.length) throw new BinXmlError(`template body of ${dataSize} bytes runs past the chunk`, off);
+  if (bodyStart + dataSize > buf.length) throw binXmlError(`template body of ${dataSize} bytes runs past the chunk`, off);
   cache.inProgress.add(off);
   try {
     const r = new Reader(cache, bodyStart, bodyStart + dataSize);

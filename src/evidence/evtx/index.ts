@@ -5,3 +5,5 @@ export { readChunk, parseChunkHeader, isChunk, CHUNK_SIZE, type EvtxRecord, type
 export { parseFileHeader, isFileHeader, FILE_MAGIC, type EvtxFileHeader } from './file-header.js';
 export { renderJson, stringifyRecord } from './render-json.js';
 export { BinXmlError, LIMITS } from './binxml.js';
+export { parseEvtxFiles, type PoolOptions, type PoolFileResult, type PoolRecord } from './pool.js';
+export { evtxParser, parseEvtx, recordToEvent } from './parser.js';

@@ -2,8 +2,7 @@
 // (one chunk plus the stream's read-ahead) whatever the file size, and the source may be a file or a zip
 // entry (anything with `open(): AsyncIterable<Buffer>`). The header's chunk count and dirty flag are only
 // reported, never trusted: every 64 KiB block after the header is tried as a chunk.
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import type { IssueSink } from '../../core/index.js';
 import { CHUNK_SIZE, isChunk, readChunk, type EvtxRecord } from './chunk.js';
 import { FILE_HEADER_BLOCK, isFileHeader, parseFileHeader } from './file-header.js';
@@ -39,6 +38,17 @@ export interface EvtxStats {
 /** A fresh, empty stats object. */
 export function newEvtxStats(): EvtxStats {
   return { header: false, chunks: 0, records: 0, slackRecords: 0, bytes: 0 };
+}
+
+const ZERO_BLOCK = Buffer.alloc(CHUNK_SIZE);
+
+/** True when every byte is zero (native compare; unused pre-allocated chunks are all zero). */
+function isZero(b: Buffer): boolean {
+  for (let o = 0; o < b.length; o += CHUNK_SIZE) {
+    const n = Math.min(CHUNK_SIZE, b.length - o);
+    if (b.compare(ZERO_BLOCK, 0, n, o, o + n) !== 0) return false;
+  }
+  return true;
 }
 
 /** Collects stream buffers and hands out fixed-size blocks, copying only when a block spans buffers. */
@@ -135,7 +145,7 @@ export async function* readEvtx(src: ByteSource, issues: IssueSink, opts: EvtxRe
       }
       return recs;
     }
-    if (!block.every((b) => b === 0)) {
+    if (!isZero(block)) {
       issues.report({ code: 'evtx-corrupt', severity: 'error', message: 'block has no chunk signature; its records cannot be located', location: { path, offset: at, chunk: i } });
     }
     return [];
@@ -189,7 +199,7 @@ export async function* readEvtx(src: ByteSource, issues: IssueSink, opts: EvtxRe
     if (isChunk(block)) {
       const recs = handleChunk(block, at);
       if (recs.length) yield recs;
-    } else if (!block.every((b) => b === 0)) {
+    } else if (!isZero(block)) {
       issues.report({ code: 'truncated', severity: 'warning', message: `${block.length} trailing byte(s) after the last whole chunk are not a chunk`, location: { path, offset: at } });
     }
   }
@@ -198,11 +208,33 @@ export async function* readEvtx(src: ByteSource, issues: IssueSink, opts: EvtxRe
   }
 }
 
-/** A file on disk as a ByteSource (read-only stream). */
+/**
+ * A file on disk as a ByteSource (opened read-only). Reads the 4 KiB header block and then whole 64 KiB
+ * chunks, so each chunk arrives in one buffer and is never copied.
+ */
 export function fileSource(path: string): ByteSource {
   return {
     path,
-    open: () => createReadStream(path, { highWaterMark: CHUNK_SIZE }) as AsyncIterable<Buffer>,
+    open: async function* (): AsyncGenerator<Buffer> {
+      const fh = await open(path, 'r');
+      try {
+        let size = FILE_HEADER_BLOCK;
+        for (;;) {
+          const buf = Buffer.allocUnsafe(size);
+          let got = 0;
+          while (got < size) {
+            const { bytesRead } = await fh.read(buf, got, size - got, null);
+            if (bytesRead === 0) break;
+            got += bytesRead;
+          }
+          if (got > 0) yield got === size ? buf : buf.subarray(0, got);
+          if (got < size) return;
+          size = CHUNK_SIZE;
+        }
+      } finally {
+        await fh.close();
+      }
+    },
   };
 }
 
