@@ -49,6 +49,7 @@ async function ensureLog(size: number, seed: number): Promise<{ path: string; re
 function runChild(mode: 'parse' | 'scan', path: string): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'iis-child.ts'), mode, path], {
+      cwd: join(import.meta.dirname, '..'),
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
