@@ -105,6 +105,30 @@ describe('kahu scan --json', () => {
   });
 });
 
+describe('kahu scan with bad input', () => {
+  it('keeps going past a corrupt archive and garbage, reports them, and exits 4 only with --strict', async () => {
+    const ev = join(root, 'bad-ev');
+    await mkdir(ev);
+    await writeFile(join(ev, 'u_ex210303.log'), iisEvidence());
+    // A local-file-header signature followed by junk: detected as ZIP by content, unreadable as one.
+    await writeFile(join(ev, 'collection.zip'), Buffer.concat([Buffer.from('PK\u0003\u0004'), Buffer.alloc(200, 0x41)]));
+    await writeFile(join(ev, 'random.bin'), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 131 + 7) % 256)));
+    const [plain, strict] = await Promise.all([
+      kahu(['scan', ev, '--json', '--out', join(root, 'bad-case-1')]),
+      kahu(['scan', ev, '--json', '--strict', '--out', join(root, 'bad-case-2')]),
+    ]);
+    expect(plain.code).toBe(0);
+    expect(strict.code).toBe(4);
+    const c = Case.parse(JSON.parse(plain.stdout));
+    const zip = c.evidence.find((e) => e.path.endsWith('collection.zip'));
+    expect(zip?.reason).toBeTruthy();
+    expect(zip?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(c.issues.some((i) => i.severity === 'error' && i.location?.path?.endsWith('collection.zip'))).toBe(true);
+    expect(c.evidence.find((e) => e.path.endsWith('u_ex210303.log'))?.events).toBe(3);
+    expect(c.evidence.find((e) => e.path.endsWith('random.bin'))).toMatchObject({ format: 'unrecognised', events: 0 });
+  });
+});
+
 describe('kahu scan terminal output with hostile evidence', () => {
   it('never passes escape sequences or bidi controls from file names or log lines to the terminal', async () => {
     const ev = join(root, 'hostile-ev');
