@@ -40,7 +40,10 @@ function mutate(base: Buffer, seed: number): Buffer {
   for (let k = 0; k < kinds; k++) {
     switch (pick(8)) {
       case 0: // flip bytes
-        for (let i = 0, n = 1 + pick(16); i < n; i++) f[hot()] ^= 1 + pick(255);
+        for (let i = 0, n = 1 + pick(16); i < n; i++) {
+          const at = hot();
+          f[at] = (f[at] ?? 0) ^ (1 + pick(255));
+        }
         break;
       case 1: // zero a region
         {
