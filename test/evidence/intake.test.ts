@@ -134,6 +134,40 @@ describe('collectEvidence', () => {
     expect(issues.all().map((i) => i.code)).toEqual(['io', 'usage']);
   });
 
+  it('reads archives with bytes after the end record or a comment cut short, as unzip does', async () => {
+    const good = buildZip([{ name: 'a.log', data: iis }]);
+    const withComment = Buffer.from(good);
+    withComment.writeUInt16LE(4, withComment.length - 2); // declares a 4-byte comment, holds none
+    writeFileSync(join(dir, 'trailing.zip'), Buffer.concat([good, Buffer.from('\n')]));
+    writeFileSync(join(dir, 'shortcomment.zip'), withComment);
+    const { entries, issues } = await collect([join(dir, 'trailing.zip'), join(dir, 'shortcomment.zip')]);
+    expect(entries.map((e) => [e.id, e.format])).toEqual([
+      ['e0001', 'zip'],
+      ['e0001.1', 'iis-w3c'],
+      ['e0002', 'zip'],
+      ['e0002.1', 'iis-w3c'],
+    ]);
+    expect((await drain(entries[3]!)).toString()).toBe(iis);
+    expect(issues.all()).toEqual([]);
+  });
+
+  it('stops reading an entry whose content is larger than declared (a lying header)', async () => {
+    const big = iisLog([{ fields: IIS_DEFAULT_FIELDS, records: Array.from({ length: 3000 }, () => ({ date: '2021-03-03', time: '07:43:16', 'cs-method': 'GET', 'cs-uri-stem': '/owa/' })) }]);
+    writeFileSync(join(dir, 'liar.zip'), buildZip([{ name: 'a.log', data: big, declaredSize: 70_000 }, { name: 'b.log', data: iis, declaredSize: 100 }]));
+    const { entries } = await collect([join(dir, 'liar.zip')]);
+    // A lie caught while sniffing the head: the entry is listed as unreadable.
+    expect(entries[2]!.readable).toBe(false);
+    expect(entries[2]!.reason).toMatch(/cannot read zip entry: .*too many bytes/);
+    // A lie caught while parsing: an io issue, the records before it kept.
+    const entry = entries[1]!;
+    expect(entry.size).toBe(70_000);
+    const issues = new IssueCollector();
+    const events = [];
+    for await (const b of entry.parser!.parse(entry, issues)) events.push(...b);
+    expect(issues.all().some((i) => i.code === 'io' && /too many bytes/.test(i.message))).toBe(true);
+    expect(events.length).toBeGreaterThan(100);
+  });
+
   it('applies caller zip limits (entry count)', async () => {
     const { entries, issues } = await (async () => {
       const issues = new IssueCollector();

@@ -1,4 +1,5 @@
-import { close as fsClose, constants, open as fsOpen } from 'node:fs';
+import { close as fsClose, constants, fstatSync, open as fsOpen, read as fsRead, readSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import type { Entry, ZipFile } from 'yauzl';
 import type { IssueSink } from '../../core/index.js';
@@ -62,18 +63,79 @@ function openFd(path: string): Promise<number> {
   });
 }
 
+/**
+ * The size an archive should have according to its end-of-central-directory record (APPNOTE.TXT §4.3.16:
+ * EOCD offset + 22 + comment length). Real archives differ: bytes appended after the record (two OTRF
+ * Security-Datasets zips end with a stray newline) or a comment cut short. `unzip` accepts both; yauzl
+ * refuses. Kahu reads the archive at its declared size (zero bytes past the real end).
+ */
+function declaredZipSize(fd: number, size: number): number {
+  const tailLen = Math.min(size, 22 + 0xffff + 64);
+  const tail = Buffer.alloc(tailLen);
+  readSync(fd, tail, 0, tailLen, size - tailLen);
+  for (let i = tailLen - 22; i >= 0; i--) {
+    if (tail.readUInt32LE(i) !== 0x06054b50) continue;
+    return size - tailLen + i + 22 + tail.readUInt16LE(i + 20);
+  }
+  return size;
+}
+
+/** yauzl reader over an fd that reads zero bytes past the real end (see `declaredZipSize`). */
+class PaddedFdReader extends yauzl.RandomAccessReader {
+  constructor(
+    private readonly fd: number,
+    private readonly realSize: number,
+  ) {
+    super();
+  }
+
+  override _readStreamForRange(start: number, end: number): Readable {
+    const { fd, realSize } = this;
+    async function* range(): AsyncGenerator<Buffer> {
+      let pos = start;
+      const stop = Math.min(end, realSize);
+      while (pos < stop) {
+        const len = Math.min(64 * 1024, stop - pos);
+        const buf = Buffer.allocUnsafe(len);
+        const n = await new Promise<number>((resolve, reject) => fsRead(fd, buf, 0, len, pos, (err, got) => (err ? reject(err) : resolve(got))));
+        if (n === 0) break;
+        pos += n;
+        yield buf.subarray(0, n);
+      }
+      if (end > pos) yield Buffer.alloc(end - pos);
+    }
+    return Readable.from(range(), { objectMode: false });
+  }
+
+  override close(callback: (err: Error | null) => void): void {
+    fsClose(this.fd, (err) => callback(err));
+  }
+}
+
 /** Opens an archive for reading entries one at a time. Strings are decoded by us (see `entryName`). */
 export async function openZip(path: string): Promise<ZipFile> {
   const fd = await openFd(path);
+  const opts = { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true };
   return new Promise((resolve, reject) => {
-    yauzl.fromFd(fd, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true }, (err, zf) => {
-      if (err) {
+    const done = (err: Error | null, zf?: ZipFile): void => {
+      if (err || !zf) {
         // yauzl's reader owns the fd only on success.
-        fsClose(fd, () => reject(err));
+        fsClose(fd, () => reject(err ?? new Error('zip open failed')));
         return;
       }
       resolve(zf);
-    });
+    };
+    let size: number;
+    let declared: number;
+    try {
+      size = fstatSync(fd).size;
+      declared = declaredZipSize(fd, size);
+    } catch (err) {
+      done(err as Error);
+      return;
+    }
+    if (declared !== size) yauzl.fromRandomAccessReader(new PaddedFdReader(fd, size), declared, opts, done);
+    else yauzl.fromFd(fd, opts, done);
   });
 }
 
