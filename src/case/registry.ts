@@ -1,3 +1,4 @@
+import { KahuError } from '../core/index.js';
 import type { IssueSink } from '../core/index.js';
 import type { Attribution, Case, CveVerdict, Detector } from '../model/index.js';
 import { artifactDetectors, assessExchange } from '../verdict/index.js';
@@ -25,10 +26,25 @@ export type DetectorFactory = (opts: DetectorOptions, issues: IssueSink) => Dete
  */
 export const detectorFactories: DetectorFactory[] = [yaraDetectors, () => artifactDetectors()];
 
-/** All default detectors for a scan, in registry order. */
+/**
+ * All default detectors for a scan, in registry order. A factory that throws costs only its own
+ * detectors (an error issue says so), except for usage errors (a bad `--rules` folder), which stop the scan.
+ */
 export async function defaultDetectors(opts: DetectorOptions, issues: IssueSink): Promise<Detector[]> {
   const out: Detector[] = [];
-  for (const make of detectorFactories) out.push(...(await make(opts, issues)));
+  for (const make of detectorFactories) {
+    try {
+      out.push(...(await make(opts, issues)));
+    } catch (err) {
+      if (err instanceof KahuError && err.code === 'usage') throw err;
+      issues.report({
+        code: err instanceof KahuError ? err.code : 'internal',
+        severity: 'error',
+        message: `a detection module failed to start and did not run: ${err instanceof Error ? err.message : String(err)}`,
+        ...(err instanceof KahuError && err.location ? { location: err.location } : {}),
+      });
+    }
+  }
   return out;
 }
 

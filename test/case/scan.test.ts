@@ -194,3 +194,24 @@ describe('runScan case folder', () => {
     await expect(runScan({ paths: [ev], out: foreign, intake: fakeIntake(FILES), detectors: [], steps: [] })).rejects.toThrow(/not a Kahu case folder/);
   });
 });
+
+describe('defaultDetectors', () => {
+  it('keeps the other modules when one fails to start, and says so; usage errors still stop the scan', async () => {
+    const { defaultDetectors, detectorFactories } = await import('../../src/case/index.js');
+    const saved = [...detectorFactories];
+    const ok: Detector = { name: 'ok', onEvents: () => [], finish: () => [] };
+    detectorFactories.splice(0, detectorFactories.length, () => {
+      throw new Error('rules folder is a mess');
+    }, () => [ok]);
+    try {
+      const reported: string[] = [];
+      const got = await defaultDetectors({ ruleDirs: [], builtinRules: true, strict: false }, { report: (i) => reported.push(i.message) });
+      expect(got).toEqual([ok]);
+      expect(reported[0]).toContain('rules folder is a mess');
+      detectorFactories.splice(0, detectorFactories.length, () => Promise.reject(new KahuError('usage', 'no such --rules folder')));
+      await expect(defaultDetectors({ ruleDirs: ['x'], builtinRules: true, strict: false }, { report() {} })).rejects.toThrow('no such');
+    } finally {
+      detectorFactories.splice(0, detectorFactories.length, ...saved);
+    }
+  });
+});
