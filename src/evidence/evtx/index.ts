@@ -1,5 +1,5 @@
 // EVTX: Windows XML Event Log reader (file header -> chunks -> records -> BinXML -> evtx_dump JSON / XML).
-export { readEvtx, readEvtxFileRecords, fileSource, newEvtxStats, type ByteSource, type EvtxReadOptions, type EvtxStats } from './reader.js';
+export { readEvtx, readEvtxFileRecords, readEvtxFileJson, fileSource, newEvtxStats, type ByteSource, type EvtxReadOptions, type EvtxStats } from './reader.js';
 export { renderXml, xmlEscape } from './render-xml.js';
 export { readChunk, parseChunkHeader, isChunk, CHUNK_SIZE, type EvtxRecord, type ChunkHeader } from './chunk.js';
 export { parseFileHeader, isFileHeader, FILE_MAGIC, type EvtxFileHeader } from './file-header.js';

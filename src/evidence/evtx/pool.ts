@@ -2,7 +2,9 @@
 // Records come back per chunk, already rendered to the evtx_dump JSON object (plain data, cheap to clone),
 // so the caller can flatten them (flattenWindowsEvent) or print them. Results are yielded per file, in
 // completion order; within a file, records keep their order.
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Issue } from '../../core/index.js';
 
@@ -53,7 +55,8 @@ function startWorker(): Worker {
   const self = import.meta.url;
   if (!self.endsWith('.ts')) return new Worker(new URL('./pool-worker.js', self));
   // Running from TypeScript sources (tsx): register tsx's loader inside the worker, then load the worker module.
-  const api = import.meta.resolve('tsx/esm/api');
+  // tsx's ESM API entry (require.resolve finds the CJS one beside it; vitest has no import.meta.resolve).
+  const api = pathToFileURL(createRequire(self).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
   const entry = new URL('./pool-worker.ts', self).href;
   const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
   return new Worker(code, { eval: true });

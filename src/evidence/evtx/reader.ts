@@ -6,6 +6,7 @@ import { open, stat } from 'node:fs/promises';
 import type { IssueSink } from '../../core/index.js';
 import { CHUNK_SIZE, isChunk, readChunk, type EvtxRecord } from './chunk.js';
 import { FILE_HEADER_BLOCK, isFileHeader, parseFileHeader } from './file-header.js';
+import { renderJson } from './render-json.js';
 
 /** Anything that can be read as a byte stream (an EvidenceSource fits). */
 export interface ByteSource {
@@ -243,5 +244,15 @@ export async function readEvtxFileRecords(path: string, issues: IssueSink, opts:
   await stat(path);
   const out: EvtxRecord[] = [];
   for await (const batch of readEvtx(fileSource(path), issues, opts)) for (const r of batch) out.push(r);
+  return out;
+}
+
+/**
+ * Every record of an EVTX file on disk as its evtx_dump JSON object (`{ Event: {...} }`), in file order:
+ * what the Sigma regression runner needs to treat `.evtx` samples like their `.json` twins.
+ */
+export async function readEvtxFileJson(path: string, issues: IssueSink, opts: EvtxReadOptions = {}): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = [];
+  for await (const batch of readEvtx(fileSource(path), issues, opts)) for (const r of batch) out.push(renderJson(r.nodes));
   return out;
 }
