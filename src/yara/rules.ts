@@ -17,6 +17,9 @@ export interface YaraRuleSet {
   files: string[];
 }
 
+/** YARA-X compile. The package's typings name its return type `YaraXImpl` without declaring it, so say what it is. */
+const compileSource = compile as unknown as (source: string) => YaraX;
+
 const RULE_RE = /^\s*(?:(?:private|global)\s+)*rule\s+([A-Za-z_][A-Za-z0-9_]*)/gm;
 
 /** Lists `.yar` / `.yara` files under the given files or folders (recursive, sorted for stable output). */
@@ -94,11 +97,11 @@ export function compileYaraFiles(files: readonly string[], issues: IssueSink): Y
   const scanners: YaraX[] = [];
   if (good.length > 0) {
     try {
-      scanners.push(compile(good.map((g) => g.text).join('\n')));
+      scanners.push(compileSource(good.map((g) => g.text).join('\n')));
     } catch {
       for (const g of good) {
         try {
-          scanners.push(compile(g.text));
+          scanners.push(compileSource(g.text));
         } catch (err) {
           issues.report({
             code: 'rule-invalid',

@@ -1,6 +1,6 @@
 import type { Rng } from '../rng.js';
 import { w3wpCommandLine, type Emitter } from './emit.js';
-import { EX_WIN, type World } from './world.js';
+import { EX_WIN } from './world.js';
 
 /** Relative weight of traffic per UTC hour (office hours busy, nights quiet). */
 export function hourWeight(hour: number): number {

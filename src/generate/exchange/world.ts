@@ -1,4 +1,4 @@
-import { Rng } from '../rng.js';
+import type { Rng } from '../rng.js';
 
 /** The install folder of Exchange inside the generated tree (Windows path with `/`, drive letter as a folder). */
 export const EX_ROOT = 'C/Program Files/Microsoft/Exchange Server/V15';
