@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { kahu } from '../e2e/cli.js';
+
+describe('kahu exchange build', () => {
+  it('prints which chains a build is exposed to', async () => {
+    const r = await kahu(['exchange', 'build', '15.1.2106.2']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^15\.1\.2106\.2: Exchange 2016 CU18$/m);
+    expect(r.stdout).toMatch(/ProxyLogon\s+EXPOSED/);
+    expect(r.stdout).toContain('build < 15.1.2106.13 (Mar21SU for CU18)');
+  });
+  it('--json gives the structure; a patched E2019 CU12 is fixed for all three', async () => {
+    const r = await kahu(['exchange', 'build', 'Version 15.2 (Build 1118.20)', '--json']);
+    const j = JSON.parse(r.stdout) as { cu: string; chains: { chain: string; exposed: boolean }[] };
+    expect(j.cu).toBe('CU12');
+    expect(j.chains.map((c) => [c.chain, c.exposed])).toEqual([
+      ['ProxyLogon', false],
+      ['ProxyShell', false],
+      ['ProxyNotShell', false],
+    ]);
+  });
+  it('rejects what is not a build with a usage error (exit 2)', async () => {
+    const r = await kahu(['exchange', 'build', 'CU18']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('not an Exchange build');
+  });
+});
