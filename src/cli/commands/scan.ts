@@ -41,9 +41,31 @@ export function scanExitCode(c: Case, opts: Pick<ScanCliOptions, 'failOn' | 'str
   return EXIT.ok;
 }
 
-async function writeOut(stream: NodeJS.WriteStream, chunks: Iterable<string>): Promise<void> {
-  for (const chunk of chunks) {
-    if (!stream.write(chunk)) await once(stream, 'drain');
+function isEpipe(err: unknown): boolean {
+  return (err as NodeJS.ErrnoException | null)?.code === 'EPIPE';
+}
+
+/**
+ * Writes chunks with backpressure. A reader that goes away (`kahu scan --json | head`) is not an error:
+ * writing stops quietly (the case folder holds the full case). Returns false when it stopped early.
+ */
+async function writeOut(stream: NodeJS.WriteStream, chunks: Iterable<string>): Promise<boolean> {
+  let gone = false;
+  const onError = (err: unknown): void => {
+    if (isEpipe(err)) gone = true;
+  };
+  stream.on('error', onError);
+  try {
+    for (const chunk of chunks) {
+      if (gone) return false;
+      if (!stream.write(chunk)) await Promise.race([once(stream, 'drain'), once(stream, 'close')]);
+    }
+    return !gone;
+  } catch (err) {
+    if (isEpipe(err)) return false;
+    throw err;
+  } finally {
+    stream.off('error', onError);
   }
 }
 
