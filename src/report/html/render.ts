@@ -103,14 +103,29 @@ ${worst ? html`<p>Highest level: ${levelBadge(worst)}. Most important findings f
 </section>`;
 }
 
+/** Links to the rule rows behind a list of finding ids: one link per rule, with how many findings. */
+function ruleLinks(ids: readonly string[], anchors: Map<string, string>, byId: Map<string, Finding>, max = 8): SafeHtml {
+  const rules = new Map<string, { title: string; n: number }>();
+  for (const id of ids) {
+    const anchor = anchors.get(id);
+    if (anchor === undefined) continue;
+    const r = rules.get(anchor) ?? { title: byId.get(id)?.rule.title ?? id, n: 0 };
+    r.n++;
+    rules.set(anchor, r);
+  }
+  const list = [...rules];
+  return html`${list.slice(0, max).map(([anchor, r]) => html`<div><a href="#${anchor}">${r.title}</a>${r.n > 1 ? html` <span class="mute">×${r.n}</span>` : ''}</div>`)}${
+    list.length > max ? html`<div class="mute">+${list.length - max} more rule(s)</div>` : ''
+  }${ids.length > 0 && list.length === 0 ? html`<span class="mute">${ids.length} finding(s)</span>` : ''}`;
+}
+
 function verdicts(c: Case, anchors: Map<string, string>): SafeHtml {
+  const byId = new Map(c.findings.map((f) => [f.id, f]));
   if (!c.verdicts?.length) return html``;
   return html`<section id="verdicts"><h2>CVE verdicts</h2>
-<table class="sortable"><thead><tr><th data-sort="txt">CVE</th><th data-sort="txt">chain</th><th data-sort="txt">verdict</th><th>why</th><th>findings</th><th>log coverage</th></tr></thead><tbody>
+<table class="sortable"><thead><tr><th data-sort="txt">CVE</th><th data-sort="txt">chain</th><th data-sort="txt">verdict</th><th>why</th><th>rules behind it</th><th>log coverage</th></tr></thead><tbody>
 ${c.verdicts.map(
-  (v) => html`<tr><td class="mono">${v.cve}</td><td>${v.chain}</td><td><span class="st st-${v.status}">${v.status}</span></td><td>${v.reason}</td><td>${v.findingIds.map(
-    (id) => html`<a href="#${anchors.get(id) ?? ''}" class="mono">${id}</a> `,
-  )}</td><td>${v.coverage.map((cv) => html`<div>${cv.family}: ${cv.events} event(s), ${isoTime(cv.first).slice(0, 10) || '—'} → ${isoTime(cv.last).slice(0, 10) || '—'}</div>`)}${
+  (v) => html`<tr><td class="mono">${v.cve}</td><td>${v.chain}</td><td><span class="st st-${v.status}">${v.status}</span></td><td>${v.reason}</td><td>${ruleLinks(v.findingIds, anchors, byId)}</td><td>${v.coverage.map((cv) => html`<div>${cv.family}: ${cv.events} event(s), ${isoTime(cv.first).slice(0, 10) || '—'} → ${isoTime(cv.last).slice(0, 10) || '—'}</div>`)}${
     v.disclosed !== null ? html`<div class="mute">disclosed ${isoTime(v.disclosed).slice(0, 10)}</div>` : ''
   }</td></tr>`,
 )}
@@ -202,11 +217,9 @@ function observedTable(kind: string, rows: readonly AttackRow[], anchors: Map<st
       return l !== undefined && rank(l) > rank(best) ? l : best;
     }, 'informational');
   const sorted = [...rows].sort((a, b) => rank(level(b)) - rank(level(a)) || a.id.localeCompare(b.id));
-  return html`<h3>${kind}</h3><table class="sortable"><thead><tr><th data-sort="txt">id</th><th data-sort="txt">name</th><th data-sort="txt">tactics</th><th data-sort="num">highest level</th><th class="num" data-sort="num">findings</th><th>seen in</th></tr></thead><tbody>${sorted.map(
+  return html`<h3>${kind}</h3><table class="sortable"><thead><tr><th data-sort="txt">id</th><th data-sort="txt">name</th><th data-sort="txt">tactics</th><th data-sort="num">highest level</th><th class="num" data-sort="num">findings</th><th>rules</th></tr></thead><tbody>${sorted.map(
     (r) =>
-      html`<tr data-level="${level(r)}"><td class="mono">${r.id}</td><td>${r.name}${r.note ? html` <span class="mute">${r.note}</span>` : ''}</td><td>${r.tactics.join(', ')}</td><td data-v="${rank(level(r))}">${levelBadge(level(r))}</td><td class="num">${r.findingIds.length}</td><td>${r.findingIds
-        .slice(0, 8)
-        .map((id) => html`<div><a href="#${anchors.get(id) ?? ''}">${byId.get(id)?.rule.title ?? id}</a></div>`)}${r.findingIds.length > 8 ? html`<div class="mute">+${r.findingIds.length - 8} more</div>` : ''}</td></tr>`,
+      html`<tr data-level="${level(r)}"><td class="mono">${r.id}</td><td>${r.name}${r.note ? html` <span class="mute">${r.note}</span>` : ''}</td><td>${r.tactics.join(', ')}</td><td data-v="${rank(level(r))}">${levelBadge(level(r))}</td><td class="num">${r.findingIds.length}</td><td>${ruleLinks(r.findingIds, anchors, byId)}</td></tr>`,
   )}</tbody></table>`;
 }
 
