@@ -21,6 +21,8 @@ export interface ModelParams {
   wS: number;
   /** Prior: P(g) proportional to (m_g + 1)^beta (groups reported more often are met more often). */
   beta: number;
+  /** Pseudo-count for a technique the group's known software performs but no group report names (0 = off). */
+  kappa: number;
   /** Temperature: the calibrated posterior is softmax(score / tau + prior). */
   tau: number;
   /**
@@ -45,10 +47,39 @@ function backgroundS(c: ProfileCounts, s: number): number {
   return (c.rs[s]! + 0.5) / (c.r + 1);
 }
 
+const impliedCache = new WeakMap<ProfileCounts, Array<Uint8Array | undefined>>();
+/**
+ * Techniques group g's software performs (software "uses" relationships of any software the group uses).
+ * Cached per counts object: a leave-one-out fold has its own counts, reused across parameter settings.
+ */
+export function softwareImplied(c: ProfileCounts, g: number): Uint8Array {
+  let perGroup = impliedCache.get(c);
+  if (!perGroup) impliedCache.set(c, (perGroup = []));
+  let v = perGroup[g];
+  if (!v) {
+    v = new Uint8Array(c.techIds.length);
+    const ns = c.ns[g]!;
+    for (let s = 0; s < ns.length; s++) {
+      if (!(ns[s]! > 0)) continue;
+      const row = c.st[s]!;
+      for (let t = 0; t < row.length; t++) if (row[t]! > 0) v[t] = 1;
+    }
+    perGroup[g] = v;
+  }
+  return v;
+}
+
+/** Effective report count of (g, t): the reports naming it, or kappa when only the group's software does it. */
+function effN(c: ProfileCounts, p: ModelParams, g: number, t: number): number {
+  const n = c.n[g]![t]!;
+  if (n > 0 || p.kappa <= 0) return n;
+  return softwareImplied(c, g)[t] ? p.kappa : 0;
+}
+
 /** Likelihood-ratio contribution (nats) of observing technique t, for group g. */
 export function techPresent(c: ProfileCounts, p: ModelParams, g: number, t: number): number {
   const q = backgroundT(c, t);
-  const pg = (c.n[g]![t]! + p.mu * q) / (c.m[g]! + p.mu);
+  const pg = (effN(c, p, g, t) + p.mu * q) / (c.m[g]! + p.mu);
   return Math.log(pg / q) - p.lambda * Math.log((1 - pg) / (1 - q));
 }
 
@@ -79,17 +110,46 @@ function nonZero(row: Float64Array): Int32Array {
   return hit;
 }
 
+const absenceCache = new WeakMap<ProfileCounts, Map<number, Float64Array>>();
+/**
+ * Per group, the absence sum over its whole profile with lambda = 1: sum of log((1-p)/(1-q)). Cached per counts
+ * object and mu, so a fold's scores under many parameter settings only pay for the observed techniques.
+ */
+function absenceTotals(c: ProfileCounts, mu: number): Float64Array {
+  let byMu = absenceCache.get(c);
+  if (!byMu) absenceCache.set(c, (byMu = new Map<number, Float64Array>()));
+  let v = byMu.get(mu);
+  if (!v) {
+    const unit: ModelParams = { mu, lambda: 1, muS: 1, wS: 0, beta: 0, kappa: 0, tau: 1, ua: 1, ub: 0 };
+    v = new Float64Array(c.groups.length);
+    for (let g = 0; g < v.length; g++) {
+      if (!(c.m[g]! > 0)) continue;
+      let s = 0;
+      for (const t of nonZero(c.n[g]!)) s += techAbsent(c, unit, g, t);
+      v[g] = s;
+    }
+    byMu.set(mu, v);
+  }
+  return v;
+}
+
 /** Evidence score per group: log-likelihood ratio (nats) against the background model. */
 export function scoreGroups(c: ProfileCounts, p: ModelParams, obs: Observation): Float64Array {
   const G = c.groups.length;
   const out = new Float64Array(G);
-  const observed = new Uint8Array(c.techIds.length);
-  for (const t of obs.techs) observed[t] = 1;
+  const totals = p.lambda > 0 ? absenceTotals(c, p.mu) : null;
+  const unit: ModelParams = { ...p, lambda: 1 };
   for (let g = 0; g < G; g++) {
     let s = 0;
     if (c.m[g]! > 0) {
       for (const t of obs.techs) s += techPresent(c, p, g, t);
-      if (p.lambda > 0) for (const t of nonZero(c.n[g]!)) if (!observed[t]) s += techAbsent(c, p, g, t);
+      if (totals) {
+        // Absence over the profile minus the profile techniques that were observed.
+        let absent = totals[g]!;
+        const row = c.n[g]!;
+        for (const t of obs.techs) if (row[t]! > 0) absent -= techAbsent(c, unit, g, t);
+        s += p.lambda * absent;
+      }
     } else {
       // A group with no technique reports has no profile: it is indistinguishable from the background.
       s = 0;

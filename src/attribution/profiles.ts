@@ -31,12 +31,16 @@ export interface ProfileCounts {
   df: Float64Array;
   /** Per software: number of groups whose profile has it. */
   dfs: Float64Array;
+  /** Per software: reports citing (software, technique) from the software's own "uses" relationships. */
+  st: Float64Array[];
 }
 
 /** What one report (citation key) contributes, per group index: technique and software indices. */
 export interface KeyContribution {
   key: string;
   byGroup: Map<number, { techs: Set<number>; softs: Set<number> }>;
+  /** Software index -> techniques this report cites for that software. */
+  bySoftware: Map<number, Set<number>>;
 }
 
 /** Profiles plus the per-report contributions that make folds and `--exclude-source` exact. */
@@ -82,6 +86,24 @@ export function buildProfiles(kb: AttackKb, exclude: ReadonlySet<string> = new S
   const softKeySets = groups.map(() => new Map<number, Set<string>>());
   for (const rel of kb.relationships) {
     if (rel.r !== 'uses') continue;
+    const swi = softIndex.get(rel.s);
+    if (swi !== undefined) {
+      // Software -> technique: what the group's tools do, a weaker kind of profile fact.
+      const tid = kb.revokedBy.get(rel.t) ?? rel.t;
+      if (!techIndex.has(tid)) continue;
+      for (const key of rel.c.length > 0 ? rel.c : [`ATT&CK ${rel.s}`]) {
+        if (exclude.has(key)) continue;
+        let kc = contributions.get(key);
+        if (!kc) contributions.set(key, (kc = { key, byGroup: new Map(), bySoftware: new Map() }));
+        let set = kc.bySoftware.get(swi);
+        if (!set) kc.bySoftware.set(swi, (set = new Set()));
+        for (const t of withParent(tid)) {
+          const ti = techIndex.get(t);
+          if (ti !== undefined) set.add(ti);
+        }
+      }
+      continue;
+    }
     const owners = kb.groups.has(rel.s) ? [rel.s] : (kb.campaignGroups.get(rel.s) ?? []);
     if (owners.length === 0) continue;
     const tid = kb.revokedBy.get(rel.t) ?? rel.t;
@@ -96,7 +118,7 @@ export function buildProfiles(kb: AttackKb, exclude: ReadonlySet<string> = new S
       for (const key of keys) {
         if (exclude.has(key)) continue;
         let kc = contributions.get(key);
-        if (!kc) contributions.set(key, (kc = { key, byGroup: new Map() }));
+        if (!kc) contributions.set(key, (kc = { key, byGroup: new Map(), bySoftware: new Map() }));
         let slot = kc.byGroup.get(gi);
         if (!slot) kc.byGroup.set(gi, (slot = { techs: new Set(), softs: new Set() }));
         if (isTech) {
@@ -129,8 +151,10 @@ export function buildProfiles(kb: AttackKb, exclude: ReadonlySet<string> = new S
   const rs = new Float64Array(S);
   const df = new Float64Array(T);
   const dfs = new Float64Array(S);
+  const st = softIds.map(() => new Float64Array(T));
   let r = 0;
   for (const kc of contributions.values()) {
+    for (const [si, ts] of kc.bySoftware) for (const t of ts) st[si]![t]! += 1;
     let anyTech = false;
     const seenT = new Set<number>();
     const seenS = new Set<number>();
@@ -159,7 +183,7 @@ export function buildProfiles(kb: AttackKb, exclude: ReadonlySet<string> = new S
   const sorted = (ms: Map<number, Set<string>>): Map<number, string[]> =>
     new Map([...ms].map(([k, v]) => [k, [...v].sort()]));
   return {
-    counts: { groups, techIds, techIndex, softIds, softIndex, n, ns, m, rt, rs, r, df, dfs },
+    counts: { groups, techIds, techIndex, softIds, softIndex, n, ns, m, rt, rs, r, df, dfs, st },
     contributions,
     techKeys: techKeySets.map(sorted),
     softKeys: softKeySets.map(sorted),
@@ -173,6 +197,7 @@ export function buildProfiles(kb: AttackKb, exclude: ReadonlySet<string> = new S
  */
 export function countsWithout(base: ProfileCounts, kc: KeyContribution | undefined): ProfileCounts {
   if (!kc) return base;
+  if (kc.byGroup.size === 0 && kc.bySoftware.size === 0) return base;
   const n = base.n.slice();
   const ns = base.ns.slice();
   const m = base.m.slice();
@@ -205,5 +230,13 @@ export function countsWithout(base: ProfileCounts, kc: KeyContribution | undefin
   }
   for (const t of seenT) rt[t]! -= 1;
   for (const s of seenS) rs[s]! -= 1;
-  return { ...base, n, ns, m, rt, rs, df, dfs, r: base.r - (anyTech ? 1 : 0) };
+  let st = base.st;
+  if (kc.bySoftware.size > 0) {
+    st = base.st.slice();
+    for (const [si, ts] of kc.bySoftware) {
+      const row = (st[si] = base.st[si]!.slice());
+      for (const t of ts) row[t]! -= 1;
+    }
+  }
+  return { ...base, n, ns, m, rt, rs, df, dfs, st, r: base.r - (anyTech ? 1 : 0) };
 }

@@ -54,6 +54,10 @@ export const Attribution = z.object({
   sponsors: z.array(SponsorHypothesis),
   /** Probability that the actor is none of the known groups. */
   unknown: z.number().min(0).max(1),
+  /** Yardstick words for `unknown`. */
+  unknownWords: z.string().optional(),
+  /** Caveats a reader must see (few techniques, CVE without public attribution, no working-hours inference). */
+  notes: z.array(z.string()).optional(),
   yardstick: z.enum(['phia', 'icd203']),
   /** Observed inputs the assessment used. */
   observed: z.object({

@@ -39,7 +39,7 @@ const world: World = {
   ],
 };
 
-const P: ModelParams = { mu: 1, lambda: 0.5, wS: 1, muS: 1, beta: 0, tau: 1, ua: 1, ub: 0 };
+const P: ModelParams = { mu: 1, lambda: 0.5, wS: 1, muS: 1, beta: 0, kappa: 0, tau: 1, ua: 1, ub: 0 };
 
 describe('ATT&CK extract', () => {
   it('never copies description prose or citation text', () => {
