@@ -69,8 +69,8 @@ function ensureTree(size: number, seed: number): { dir: string; bytes: number } 
   const meta = `${dir}.json`;
   if (existsSync(meta) && existsSync(dir)) return JSON.parse(readFileSync(meta, 'utf8')) as { dir: string; bytes: number };
   rmSync(dir, { recursive: true, force: true });
-  // About 1.07 KB of logs per benign request (front-end IIS + HttpProxy + back-end IIS lines).
-  const requests = Math.max(1000, Math.round(size / 1070));
+  // About 950 bytes of logs per benign request (front-end IIS + HttpProxy + back-end IIS lines), measured.
+  const requests = Math.max(1000, Math.round(size / 950));
   const days = Math.max(3, Math.ceil(requests / 40_000));
   process.stderr.write(`generating ~${(size / 1e6).toFixed(0)} MB Exchange tree (${requests} requests over ${days} days, cached in .bench/)… `);
   const t0 = performance.now();
