@@ -1,5 +1,6 @@
 // Dirty-file suite: clean factory files with one known kind of damage each, and the exact outcome
 // (records recovered by id, issues by severity). The clean file has 2 chunks x 10 records, ids 1..20.
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { IssueCollector, type Issue } from '../../src/core/index.js';
 import { readEvtx, type EvtxRecord } from '../../src/evidence/evtx/index.js';
@@ -9,7 +10,7 @@ import { chunkAt, fixChunkCrcs, fixFileHeaderCrc, flip, prng, randomize, setU32,
 async function read(file: Buffer): Promise<{ ids: number[]; recs: EvtxRecord[]; issues: Issue[] }> {
   const issues = new IssueCollector();
   const recs: EvtxRecord[] = [];
-  const src = { path: 'dirty.evtx', open: async function* () { yield file; } };
+  const src = { path: 'dirty.evtx', open: () => Readable.from([file]) };
   for await (const b of readEvtx(src, issues)) recs.push(...b);
   return { ids: recs.map((r) => r.id), recs, issues: issues.all() };
 }
@@ -82,7 +83,7 @@ describe('EVTX dirty files', () => {
 
   it('random bytes over a record body: that record is reported, the rest read', async () => {
     const size = clean.readUInt32LE(rec(7) + 4);
-    let f = randomize(clean, rec(7) + 24, size - 28, prng(7));
+    const f = randomize(clean, rec(7) + 24, size - 28, prng(7));
     f[rec(7) + 24] = 0xff; // an invalid first token whatever the generator drew
     const r = await read(fixChunkCrcs(f, 0));
     expect(r.ids).toEqual([...range(1, 6), ...range(8, 20)]);

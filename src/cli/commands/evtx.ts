@@ -12,7 +12,6 @@ export type EvtxDumpFormat = 'jsonl' | 'json' | 'xml';
 const EXIT_OK = 0;
 const EXIT_UNREADABLE = 3;
 
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 /** Strips control and bidi characters from evidence-derived text before it reaches a terminal. */

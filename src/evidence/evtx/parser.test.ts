@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { IssueCollector } from '../../core/index.js';
 import type { KahuEvent } from '../../model/index.js';
@@ -10,7 +11,7 @@ import { parseEvtxFiles } from './pool.js';
 import { readEvtxFileJson } from './reader.js';
 
 const file = cleanFile(2, 3);
-const src = { id: 'ev1', path: 'logs.zip!/Security.evtx', size: file.length, open: async function* () { yield file.subarray(0, 5000); yield file.subarray(5000); } };
+const src = { id: 'ev1', path: 'logs.zip!/Security.evtx', size: file.length, open: () => Readable.from([file.subarray(0, 5000), file.subarray(5000)]) };
 const dir = mkdtempSync(join(tmpdir(), 'kahu-evtx-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -93,7 +93,7 @@ export async function* parseEvtxFiles(paths: string[], opts: PoolOptions = {}): 
   let wake: (() => void) | null = null;
   let next = 0;
   let done = 0;
-  let failure: Error | null = null;
+  const state: { failure: Error | null } = { failure: null };
   const assign = (w: Worker): void => {
     if (next >= paths.length) return;
     const id = next++;
@@ -118,7 +118,7 @@ export async function* parseEvtxFiles(paths: string[], opts: PoolOptions = {}): 
       wake?.();
     });
     w.on('error', (err) => {
-      failure = err;
+      state.failure = err;
       wake?.();
     });
     assign(w);
@@ -127,7 +127,7 @@ export async function* parseEvtxFiles(paths: string[], opts: PoolOptions = {}): 
     while (done < paths.length) {
       if (!ready.length) await new Promise<void>((res) => (wake = res));
       wake = null;
-      if (failure) throw failure;
+      if (state.failure) throw state.failure;
       while (ready.length) yield ready.shift()!;
     }
   } finally {

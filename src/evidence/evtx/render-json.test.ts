@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { IssueCollector } from '../../core/index.js';
 import { ChunkWriter, evtxFile, SYSTEM_TEMPLATE, systemValues, val, type TemplateSpec, type TValue } from '../../../test/factories/evtx.js';
@@ -8,7 +9,7 @@ import type { EvtxRecord } from './chunk.js';
 
 async function records(file: Buffer, issues = new IssueCollector()): Promise<EvtxRecord[]> {
   const out: EvtxRecord[] = [];
-  const src = { path: 'mem.evtx', open: async function* () { yield file; } };
+  const src = { path: 'mem.evtx', open: () => Readable.from([file]) };
   for await (const b of readEvtx(src, issues)) out.push(...b);
   return out;
 }

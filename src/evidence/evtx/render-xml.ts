@@ -7,7 +7,6 @@ import { isEmptyValue, valueText } from './values.js';
 const XML_ESC = /[&<>"']/g;
 const XML_MAP: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 // Characters XML 1.0 cannot carry even escaped; attacker-controlled strings may contain them.
-// eslint-disable-next-line no-control-regex
 const XML_BAD = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
 
 /** Escapes text for XML element content and attribute values. */

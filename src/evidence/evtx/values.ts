@@ -355,7 +355,8 @@ export function valueText(v: unknown): string {
   if (typeof v === 'string') return v;
   if (typeof v === 'number') return Number.isInteger(v) ? `${v}` : realText(v);
   if (Array.isArray(v)) return v.map(valueText).join(',');
-  return String(v);
+  if (typeof v === 'bigint' || typeof v === 'boolean') return String(v);
+  return JSON.stringify(v) ?? '';
 }
 
 /** True for values evtx_dump treats as empty content: null, empty string, empty array. */
