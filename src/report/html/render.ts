@@ -69,6 +69,35 @@ function countTable(title: string, map: Partial<Record<string, CountStats>>): Sa
   )}</tbody></table>`;
 }
 
+/** The few sentences a responder reads first: how bad, since when, where, what was exploited, by whom (maybe). */
+function keyPoints(c: Case, anchors: Map<string, string>, worst: Level | undefined): SafeHtml {
+  const points: SafeHtml[] = [];
+  if (worst) {
+    const serious = c.findings.filter((f) => rank(f.level) >= rank('high'));
+    const firstSerious = serious.reduce<Finding | null>((a, f) => (f.first !== null && (a === null || a.first === null || f.first < a.first) ? f : a), null);
+    const hosts = [...new Set(serious.flatMap((f) => f.events.map((e) => e.host)).filter((h): h is string => h !== null))];
+    points.push(
+      html`<li>Highest level ${levelBadge(worst)}; ${serious.length} finding(s) at high or critical${hosts.length ? html` on ${hosts.slice(0, 5).join(', ')}${hosts.length > 5 ? ` and ${hosts.length - 5} more host(s)` : ''}` : ''}.</li>`,
+    );
+    if (firstSerious?.first != null) {
+      points.push(html`<li>Earliest high/critical activity: <b>${isoTime(firstSerious.first)}</b> (<a href="#${anchors.get(firstSerious.id) ?? ''}">${firstSerious.rule.title}</a>).</li>`);
+    }
+  } else if (c.detectors.length > 0) {
+    points.push(html`<li>No detector found anything in this evidence.</li>`);
+  }
+  const exploited = c.verdicts?.filter((v) => v.status === 'exploited') ?? [];
+  const attempted = c.verdicts?.filter((v) => v.status === 'attempted') ?? [];
+  if (exploited.length) points.push(html`<li>Judged <b>exploited</b>: ${exploited.map((v) => `${v.cve} (${v.chain})`).join(', ')}.</li>`);
+  if (attempted.length) points.push(html`<li>Attempted without sign of success: ${attempted.map((v) => v.cve).join(', ')}.</li>`);
+  const lead = c.attribution?.hypotheses[0];
+  if (lead) points.push(html`<li>Leading attribution hypothesis: ${lead.actor.name}, ${lead.words} (${(lead.probability * 100).toFixed(0)}%); see <a href="#attribution">Attribution</a>.</li>`);
+  const errors = c.issues.filter((i) => i.severity === 'error').length;
+  if (c.stats.unreadable || errors) {
+    points.push(html`<li class="sev-error">${c.stats.unreadable} file(s) could not be read and ${errors} error(s) were met: the picture may be incomplete (see <a href="#issues">Issues</a>).</li>`);
+  }
+  return points.length ? html`<ul>${points}</ul>` : html``;
+}
+
 function summary(c: Case, anchors: Map<string, string>): SafeHtml {
   const s = c.stats;
   const errors = c.issues.filter((i) => i.severity === 'error').length;
@@ -86,10 +115,7 @@ ${c.verdicts?.length ? html`<div class="card"><div class="l">CVE verdicts</div><
 <div class="card"><div class="l">Issues</div><div class="n">${c.issues.length}</div><div class="mute">${errors} error(s)</div></div>
 </div>
 ${c.detectors.length === 0 ? html`<p class="warn">No detectors ran (no rules were loaded), so there are no findings. The evidence was still inventoried, hashed and parsed.</p>` : ''}
-${worst ? html`<p>Highest level: ${levelBadge(worst)}. Most important findings first: ${[...c.findings]
-        .sort((a, b) => rank(b.level) - rank(a.level))
-        .slice(0, 5)
-        .map((f) => html`<a href="#${anchors.get(f.id) ?? ''}">${f.rule.title}</a>; `)}</p>` : ''}
+${keyPoints(c, anchors, worst)}
 <h3>Scan</h3>
 <table class="kv"><tbody>
 <tr><td>Inputs</td><td class="mono wrap">${c.command.inputs.map((p) => html`${p}<br>`)}</td></tr>
