@@ -8,3 +8,4 @@ export * from './yardstick.js';
 export * from './timezone.js';
 export * from './attribute.js';
 export * from './fitted-params.js';
+export * from './case-step.js';

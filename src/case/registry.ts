@@ -2,6 +2,7 @@ import { KahuError } from '../core/index.js';
 import type { IssueSink } from '../core/index.js';
 import type { Attribution, Case, CveVerdict, Detector } from '../model/index.js';
 import { artifactDetectors, assessExchange } from '../verdict/index.js';
+import { attackAttributionStep } from '../attribution/index.js';
 import { yaraDetectors } from '../yara/index.js';
 
 /** What a detector factory is told about the scan. */
@@ -103,7 +104,7 @@ export function attributionStep(
  * `verdictStep('exchange', exchangeVerdicts)` or `attributionStep('attribution', attribute)`.
  * Registration order does not matter across phases; within a phase steps run in list order.
  */
-export const caseSteps: CaseStep[] = [verdictStep('exchange', (c) => assessExchange(c))];
+export const caseSteps: CaseStep[] = [verdictStep('exchange', (c) => assessExchange(c)), attackAttributionStep()];
 
 /** Sorts steps by phase, keeping list order within a phase. */
 export function orderSteps(steps: readonly CaseStep[]): CaseStep[] {
