@@ -52,10 +52,13 @@ function binXmlError(msg: string, at: number): BinXmlError {
   return e;
 }
 
-/** Node kinds. */
+/** Node kind: element. */
 export const N_ELEMENT = 1;
+/** Node kind: literal text. */
 export const N_TEXT = 2;
+/** Node kind: substitution placeholder. */
 export const N_SUBST = 3;
+/** Node kind: template instance. */
 export const N_INSTANCE = 4;
 
 /** An XML element of a template or record. */
