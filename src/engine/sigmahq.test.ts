@@ -29,3 +29,54 @@ describeCorpus('SigmaHQ corpus', () => {
     expect(results.filter((r) => r.json!.count !== r.evtx!.count)).toEqual([]);
   });
 });
+
+describeCorpus('literal prefilter', () => {
+  it('finds exactly what evaluating every candidate finds (all SigmaHQ rules over every regression sample)', { timeout: 300_000 }, async () => {
+    const { RuleIndex } = await import('./rule-index.js');
+    const { loadMappings, mapRules } = await import('../sigma/index.js');
+    const { readEvtxDumpJson } = await import('./regression.js');
+    const { readdir } = await import('node:fs/promises');
+    const set = await loadRules([corpus('sigma', 'rules'), corpus('sigma', 'rules-emerging-threats'), corpus('sigma', 'rules-threat-hunting')], new IssueCollector());
+    const index = new RuleIndex(mapRules(set.detections, loadMappings()));
+    const files = (await readdir(corpus('sigma', 'regression_data'), { recursive: true })).filter((f) => f.endsWith('.json'));
+    let events = 0;
+    let hits = 0;
+    let evaluated = 0;
+    let candidates = 0;
+    for (const f of files) {
+      for await (const ev of readEvtxDumpJson(corpus('sigma', 'regression_data', f), new IssueCollector())) {
+        const a: string[] = [];
+        const b: string[] = [];
+        evaluated += index.match(ev, (t) => a.push(t.rule.id));
+        candidates += index.match(ev, (t) => b.push(t.rule.id), false);
+        expect(a).toEqual(b);
+        events++;
+        hits += a.length;
+      }
+    }
+    // Plus real EVTX logs (EVTX-ATTACK-SAMPLES, hayabusa samples), up to ~6 MB of them, through Kahu's EVTX parser.
+    const { readEvtxEvents } = await import('./regression.js');
+    const { stat } = await import('node:fs/promises');
+    const evtxFiles = (await readdir(corpus('evtx'), { recursive: true })).filter((f) => f.endsWith('.evtx')).sort();
+    let budget = 6_000_000;
+    for (const f of evtxFiles) {
+      const p = corpus('evtx', f);
+      const size = (await stat(p)).size;
+      if (size > budget) continue;
+      budget -= size;
+      for (const ev of await readEvtxEvents(p, new IssueCollector())) {
+        const a: string[] = [];
+        const b: string[] = [];
+        evaluated += index.match(ev, (t) => a.push(t.rule.id));
+        candidates += index.match(ev, (t) => b.push(t.rule.id), false);
+        expect(a, `${f} record ${ev.prov.locator.record}`).toEqual(b);
+        events++;
+        hits += a.length;
+      }
+    }
+    expect(events).toBeGreaterThan(2500);
+    expect(hits).toBeGreaterThan(140);
+    // The prefilter must actually cut work: well under a tenth of the candidates get evaluated.
+    expect(evaluated * 10).toBeLessThan(candidates);
+  });
+});
