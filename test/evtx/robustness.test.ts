@@ -1,12 +1,14 @@
 // Robustness: 10,000 seeded mutations of small clean files (flipped bytes, zeroed and random regions,
 // lying sizes and offsets, truncation). Every parse must end without an exception escaping, every record
 // must render, and the work per file is bounded (record count and output size are capped by the chunk).
+import { existsSync, readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { IssueCollector } from '../../src/core/index.js';
 import { readEvtx, renderJson, renderXml, stringifyRecord } from '../../src/evidence/evtx/index.js';
 import { ChunkWriter, cleanFile, evtxFile, systemValues, SYSTEM_TEMPLATE, val, type TemplateSpec } from '../factories/evtx.js';
 import { chunkAt, prng } from '../factories/evtx-mutate.js';
+import { corpus, HAVE_CORPUS } from '../helpers/corpus.js';
 
 const N = 10_000;
 
@@ -27,7 +29,18 @@ function bases(): Buffer[] {
     w.addRecord(i, outer, [val.binxml(nestedInner, [val.str(`k${i}`), val.u32(i)]), val.strArray(['a', 'b']), val.sid('S-1-5-32-544')]);
     w.addRecord(100 + i, SYSTEM_TEMPLATE, systemValues(100 + i));
   }
-  return [cleanFile(1, 12), evtxFile([w.finish()])];
+  const out = [cleanFile(1, 12), evtxFile([w.finish()])];
+  // Real layouts too when the corpora are here (read-only; only the header and first chunk are used):
+  // a Sysmon sample and one of the files written without dependency ids.
+  if (HAVE_CORPUS) {
+    for (const p of [
+      corpus('evtx', 'EVTX-ATTACK-SAMPLES', 'Command and Control', 'DE_RDP_Tunneling_4624.evtx'),
+      corpus('evtx', 'hayabusa-sample-evtx', 'EVTX-to-MITRE-Attack', 'TA0008-Lateral Movement', 'T1021.006-Windows Remote Management', 'ID4656-WS Management listener enumeration.evtx'),
+    ]) {
+      if (existsSync(p)) out.push(readFileSync(p).subarray(0, 4096 + 65536));
+    }
+  }
+  return out;
 }
 
 /** One seeded mutation; most land in the used part of the first chunk, where the structure is. */
