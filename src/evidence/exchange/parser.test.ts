@@ -131,6 +131,18 @@ describe('Exchange log parsers', () => {
     ]);
   });
 
+  it('keeps hostile column names as data, never as code or prototype', async () => {
+    const fields = ['DateTime', '__proto__', 'constructor', '"});process.exit(1);({', 'AnchorMailbox', 'UrlStem'];
+    const text = exchangeLog({ logType: 'HttpProxy Logs', fields, records: [{ DateTime: '2021-03-03T07:43:16.331Z', ['__proto__']: 'p', constructor: 'c', '"});process.exit(1);({': 'x', AnchorMailbox: 'a', UrlStem: '/' }] });
+    const { events } = await parse('httpproxy', text);
+    const f = events[0]!.fields;
+    expect(Object.getPrototypeOf(f)).toBe(Object.prototype);
+    expect(Object.prototype.hasOwnProperty.call(f, '__proto__')).toBe(true);
+    expect(f['"});process.exit(1);({']).toBe('x');
+    expect(f.constructor).toBe('c');
+    expect(Object.getOwnPropertyDescriptor(f, '__proto__')?.value).toBe('p');
+  });
+
   it('detects each kind by #Log-type, or by field names without one', () => {
     const head = (logType: string, fields: readonly string[]) => Buffer.from(exchangeLog({ logType, fields, records: [] }));
     expect(detectExchange('httpproxy', head('HttpProxy Logs', HTTPPROXY_FIELDS))).toBe(1);

@@ -2,6 +2,7 @@ import type { IssueSink } from '../../core/index.js';
 import type { EvidenceFormat, FieldValue, KahuEvent, SourceType } from '../../model/index.js';
 import { excerpt } from '../iis/parser.js';
 import { LineSplitter } from '../text/lines.js';
+import { compileRecordBuilder, type RecordBuilder } from '../text/record-builder.js';
 import type { EvidenceParser, EvidenceSource } from '../types.js';
 import { quoteCount, splitCsv } from './csv.js';
 
@@ -62,9 +63,9 @@ const HOST_COLUMNS = ['ServerHostName', 'ServerName', 'Server'];
 
 const HEADER_LINE = /^[A-Za-z][\w-]*(,[A-Za-z][\w-]*)+$/;
 
-function toValue(name: string, v: string): FieldValue {
-  if (INT_COLUMNS.has(name) && v.length > 0 && v.length < 10 && /^\d+$/.test(v)) return Number(v);
-  return v;
+/** Status codes as numbers when they are unsigned integers; other text stays text. */
+function statusValue(v: string): FieldValue {
+  return v.length > 0 && v.length < 10 && /^\d+$/.test(v) ? Number(v) : v;
 }
 
 /** The protocol folder of an HttpProxy log path (`.../HttpProxy/Ecp/HttpProxy_2021030105-1.LOG` → `Ecp`). */
@@ -93,6 +94,7 @@ const OAB_TEMP = /Download failed and temporary file (.*?) needs to be removed/;
 class ExchangeLogReader {
   events: KahuEvent[] = [];
   private names: string[] | null = null;
+  private build: RecordBuilder | null = null;
   private headerText = '';
   private logType: string | null = null;
   private kind: ExchangeKind;
@@ -169,6 +171,7 @@ class ExchangeLogReader {
 
   private setFields(spec: string): void {
     this.names = spec.split(',').map((s) => s.trim());
+    this.build = compileRecordBuilder(this.names, (n) => (INT_COLUMNS.has(n) ? statusValue : null));
     this.headerText = spec;
     if (this.logType === null) {
       const k = kindOfFields(this.names);
@@ -178,7 +181,8 @@ class ExchangeLogReader {
 
   private record(text: string, line: number, offset: number): void {
     const names = this.names;
-    if (names === null) {
+    const build = this.build;
+    if (names === null || build === null) {
       if (this.orphans++ === 0) {
         this.bad(line, offset, 'record before any #Fields header: skipped (the column names are unknown)', text);
       }
@@ -194,8 +198,7 @@ class ExchangeLogReader {
       }
     }
     if (malformed) this.bad(line, offset, 'CSV quoting damaged; values kept as read', text, 'info');
-    const fields: Record<string, FieldValue> = {};
-    for (let i = 0; i < names.length; i++) fields[names[i]!] = toValue(names[i]!, values[i]!);
+    const fields = build(values);
     let time: number | null = null;
     for (const c of TIME_COLUMNS) {
       const v = fields[c];
@@ -301,10 +304,13 @@ export async function* parseExchangeLog(kind: ExchangeKind, src: EvidenceSource,
   );
   try {
     for await (const chunk of src.open()) {
-      splitter.push(chunk);
-      if (r.events.length >= 2000) {
-        yield r.events;
-        r.events = [];
+      // Slices keep each batch small enough to be collected young (see iis/parser.ts).
+      for (let i = 0; i < chunk.length; i += 64 * 1024) {
+        splitter.push(chunk.length <= 64 * 1024 ? chunk : chunk.subarray(i, i + 64 * 1024));
+        if (r.events.length >= 500) {
+          yield r.events;
+          r.events = [];
+        }
       }
     }
   } catch (err) {

@@ -14,7 +14,8 @@ import { JsonObjectSplitter } from './splitter.js';
  * otherwise a streaming object splitter reads it. Either way memory is bounded by one record.
  */
 
-const BATCH = 2000;
+const BATCH = 500;
+const SLICE = 64 * 1024;
 
 /** Looks at the head: JSON text whose first record has Windows event keys. */
 export function detectJsonEvents(head: Buffer, _name: string): number {
@@ -141,12 +142,19 @@ export async function* parseJsonEvents(src: EvidenceSource, issues: IssueSink): 
         start(head);
         feed(head);
         pending.length = 0;
+        if (sink.events.length >= BATCH) {
+          yield sink.events;
+          sink.events = [];
+        }
       } else {
-        feed(chunk);
-      }
-      if (sink.events.length >= BATCH) {
-        yield sink.events;
-        sink.events = [];
+        // Slices keep each batch small enough to be collected young (see iis/parser.ts).
+        for (let i = 0; i < chunk.length; i += SLICE) {
+          feed(chunk.length <= SLICE ? chunk : chunk.subarray(i, i + SLICE));
+          if (sink.events.length >= BATCH) {
+            yield sink.events;
+            sink.events = [];
+          }
+        }
       }
     }
   } catch (err) {
