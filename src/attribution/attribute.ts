@@ -1,7 +1,8 @@
 import { findSoftware, resolveId, type AttackKb } from '../attack/index.js';
 import type { Attribution, EvidenceItem, Hypothesis, ObservedAttack, SponsorHypothesis } from '../model/index.js';
-import { FITTED_PARAMS } from './fitted-params.js';
-import { logPrior, scoreGroups, softPresent, techAbsent, techPresent, type ModelParams } from './model.js';
+import { FITTED_MODEL } from './fitted-params.js';
+import { groupFeatures, itemContributions, linearLogits, logSumExpArr, nbAsLinear, PRIOR_FEATURES, type LinearModel } from './linear.js';
+import type { ModelParams } from './model.js';
 import { buildProfiles, withParent, type ProfileData } from './profiles.js';
 import { sponsorKey, sponsorName } from './sponsor.js';
 import { inferTimezone, offsetMatches, type TimezoneInference } from './timezone.js';
@@ -36,8 +37,8 @@ export interface AttributeOptions {
   unknownPrior?: number;
   /** Hypotheses to return (default 10). */
   top?: number;
-  /** Model parameters (default: the fitted ones). */
-  params?: ModelParams;
+  /** The model (default: the fitted one); naive-Bayes parameters are converted to their log-linear form. */
+  params?: LinearModel | ModelParams;
 }
 
 /** An attribution plus what could not be used and the working-hours result. */
@@ -77,7 +78,7 @@ function round(x: number, d = 4): number {
  */
 export function attribute(kb: AttackKb, input: AttributeInput, opts: AttributeOptions = {}): AttributionResult {
   const yardstick = opts.yardstick ?? 'phia';
-  const params = opts.params ?? FITTED_PARAMS;
+  const model: LinearModel = !opts.params ? FITTED_MODEL : 'w' in opts.params ? opts.params : nbAsLinear(opts.params);
   const unknownPrior = Math.min(0.999, Math.max(0.001, opts.unknownPrior ?? DEFAULT_UNKNOWN_PRIOR));
   const data = profilesFor(kb, opts.excludeSources ?? []);
   const c = data.counts;
@@ -117,14 +118,10 @@ export function attribute(kb: AttackKb, input: AttributeInput, opts: AttributeOp
   }
 
   const G = c.groups.length;
-  const scores = scoreGroups(c, params, obs);
-  const prior = logPrior(c, params);
-  // Normalise the prior over groups so the unknown outcome's prior is exactly `unknownPrior`.
-  let pmax = -Infinity;
-  for (let g = 0; g < G; g++) pmax = Math.max(pmax, prior[g]!);
-  let psum = 0;
-  for (let g = 0; g < G; g++) psum += Math.exp(prior[g]! - pmax);
-  const logPriorG = (g: number): number => prior[g]! - pmax - Math.log(psum) + Math.log(1 - unknownPrior);
+  const feats = groupFeatures(c, model, obs);
+  const base = linearLogits(feats, model.w);
+  const priorPart = new Float64Array(G);
+  for (let g = 0; g < G; g++) for (const k of PRIOR_FEATURES) priorPart[g]! += feats[g]![k]! * model.w[k]!;
 
   const extra = new Float64Array(G);
   const extraItems: EvidenceItem[][] = c.groups.map(() => []);
@@ -160,21 +157,16 @@ export function attribute(kb: AttackKb, input: AttributeInput, opts: AttributeOp
     }
   }
 
-  // Closed-set posterior over the groups (temperature-calibrated evidence + prior + CVE/working-hours LRs),
-  // then the open-set calibration: P(known) = sigmoid(ua * log Z + ub + prior log-odds), Z being the
-  // tempered likelihood ratio of "one of the groups" against the background model.
+  // Closed-set posterior over the groups (fitted log-linear logits + CVE/working-hours LRs), then the open-set
+  // calibration: P(known) = sigmoid(ua * log Z + ub + prior log-odds), log Z being the evidence for "one of
+  // the groups" against the background (zero when nothing is observed).
   const logits = new Float64Array(G);
-  let max = -Infinity;
-  for (let g = 0; g < G; g++) {
-    logits[g] = scores[g]! / params.tau + logPriorG(g) - Math.log(1 - unknownPrior) + extra[g]!;
-    max = Math.max(max, logits[g]!);
-  }
-  let sum = 0;
+  for (let g = 0; g < G; g++) logits[g] = base[g]! + extra[g]!;
+  const lse = logSumExpArr(logits);
   const closed = new Float64Array(G);
-  for (let g = 0; g < G; g++) sum += closed[g] = Math.exp(logits[g]! - max);
-  for (let g = 0; g < G; g++) closed[g]! /= sum;
-  const logZ = max + Math.log(sum);
-  const pKnown = 1 / (1 + Math.exp(-(params.ua * logZ + params.ub + Math.log((1 - unknownPrior) / unknownPrior))));
+  for (let g = 0; g < G; g++) closed[g] = Math.exp(logits[g]! - lse);
+  const logZ = lse - logSumExpArr(priorPart);
+  const pKnown = 1 / (1 + Math.exp(-(model.ua * logZ + model.ub + Math.log((1 - unknownPrior) / unknownPrior))));
   const probs = new Float64Array(G + 1);
   for (let g = 0; g < G; g++) probs[g] = pKnown * closed[g]!;
   probs[G] = 1 - pKnown;
@@ -187,24 +179,20 @@ export function attribute(kb: AttackKb, input: AttributeInput, opts: AttributeOp
     const actor = kb.actors.get(gid);
     const forItems: EvidenceItem[] = [];
     const against: EvidenceItem[] = [];
-    for (const t of obs.techs) {
-      const w = techPresent(c, params, g, t) / params.tau;
+    const contrib = itemContributions(c, model, obs, g);
+    for (const [t, w] of contrib.techs) {
       const id = c.techIds[t]!;
       const inProfile = c.n[g]![t]! > 0;
-      const item: EvidenceItem = {
+      (w >= 0 ? forItems : against).push({
         kind: 'technique',
         id,
         name: kb.techniques.get(id)?.name ?? id,
         weight: round(w),
-        note: inProfile
-          ? `observed; in the profile (${c.n[g]![t]} of ${c.m[g]} reports)`
-          : 'observed; not in the profile',
+        note: inProfile ? `observed; in the profile (${c.n[g]![t]} of ${c.m[g]} reports)` : 'observed; not in the profile',
         sources: data.techKeys[g]!.get(t) ?? [],
-      };
-      (w >= 0 ? forItems : against).push(item);
+      });
     }
-    for (const s of obs.softs) {
-      const w = softPresent(c, params, g, s) / params.tau;
+    for (const [s, w] of contrib.softs) {
       const id = c.softIds[s]!;
       const inProfile = c.ns[g]![s]! > 0;
       (w >= 0 ? forItems : against).push({
@@ -217,26 +205,21 @@ export function attribute(kb: AttackKb, input: AttributeInput, opts: AttributeOp
       });
     }
     // Absence: the group's most characteristic techniques that the case does not show.
-    if (params.lambda > 0) {
-      const observed = new Set(obs.techs);
-      const missing: EvidenceItem[] = [];
-      for (const [t, keys] of data.techKeys[g]!) {
-        if (observed.has(t)) continue;
-        const w = techAbsent(c, params, g, t) / params.tau;
-        if (w >= -0.01) continue;
-        const id = c.techIds[t]!;
-        missing.push({
-          kind: 'technique',
-          id,
-          name: kb.techniques.get(id)?.name ?? id,
-          weight: round(w),
-          note: `signature technique not observed (in ${c.n[g]![t]} of ${c.m[g]} reports)`,
-          sources: keys,
-        });
-      }
-      missing.sort((a, b) => a.weight - b.weight || (a.id < b.id ? -1 : 1));
-      against.push(...missing.slice(0, 5));
+    const missing: EvidenceItem[] = [];
+    for (const [t, w] of contrib.absent) {
+      if (w >= -0.01) continue;
+      const id = c.techIds[t]!;
+      missing.push({
+        kind: 'technique',
+        id,
+        name: kb.techniques.get(id)?.name ?? id,
+        weight: round(w),
+        note: `signature technique not observed (in ${c.n[g]![t]} of ${c.m[g]} reports)`,
+        sources: data.techKeys[g]!.get(t) ?? [],
+      });
     }
+    missing.sort((a, b) => a.weight - b.weight || (a.id < b.id ? -1 : 1));
+    against.push(...missing.slice(0, 5));
     for (const it of extraItems[g]!) (it.weight >= 0 ? forItems : against).push(it);
     forItems.sort((a, b) => b.weight - a.weight || (a.id < b.id ? -1 : 1));
     against.sort((a, b) => a.weight - b.weight || (a.id < b.id ? -1 : 1));

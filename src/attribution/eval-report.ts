@@ -1,6 +1,6 @@
 import type { AttackKb } from '../attack/index.js';
-import type { ModelParams } from './model.js';
 import type { EvalResult, Figures } from './eval.js';
+import { FEATURES, type LinearModel } from './linear.js';
 
 const pct = (x: number | null): string => (x === null ? 'n/a' : `${(100 * x).toFixed(1)}%`);
 const num = (x: number | null, d = 3): string => (x === null ? 'n/a' : x.toFixed(d));
@@ -9,14 +9,24 @@ function row(name: string, f: Figures): string {
   return `| ${name} | ${f.n} | ${pct(f.top1)} | ${pct(f.top3)} | ${pct(f.top5)} | ${pct(f.top10)} | ${f.medianRank} | ${pct(f.sponsorTop1)} (n=${f.sponsorN}) | ${num(f.brier)} | ${num(f.ece)} |`;
 }
 
-/** The TypeScript source of `fitted-params.ts` for fitted parameters. */
-export function renderFittedParams(p: ModelParams): string {
-  return `// Written by \`npm run eval:attribution\` (scripts/eval-attribution.ts): parameters selected and the temperature
-// fitted on the FIT folds of the leave-one-report-out evaluation only. Do not edit by hand.
-import type { ModelParams } from './model.js';
+/** The TypeScript source of `fitted-params.ts` for a fitted model. */
+export function renderFittedParams(m: LinearModel): string {
+  const w = m.w.map((x, i) => `    ${x}, // ${FEATURES[i]}`).join('\n');
+  return `// Written by \`npm run eval:attribution\` (scripts/eval-attribution.ts): the model selected and fitted on the FIT
+// folds of the leave-one-report-out evaluation only. Do not edit by hand.
+import type { LinearModel } from './linear.js';
 
-/** The fitted model parameters used by \`kahu attribute\` and the scan pipeline. */
-export const FITTED_PARAMS: ModelParams = ${JSON.stringify(p).replace(/"(\w+)":/g, '$1: ').replace(/,/g, ', ').replace(/^\{/, '{ ').replace(/\}$/, ' }')};
+/** The fitted model used by \`kahu attribute\` and the scan pipeline. */
+export const FITTED_MODEL: LinearModel = {
+  mu: ${m.mu},
+  muS: ${m.muS},
+  muSharp: ${m.muSharp},
+  w: [
+${w}
+  ],
+  ua: ${m.ua},
+  ub: ${m.ub},
+};
 `;
 }
 
@@ -38,21 +48,22 @@ export function renderEvalMarkdown(r: EvalResult, kb: AttackKb): string {
     '',
     '| method | n | top-1 | top-3 | top-5 | top-10 | median rank | sponsor top-1 | Brier | ECE |',
     '|---|---|---|---|---|---|---|---|---|---|',
-    row('model (techniques + software)', r.model),
-    row('model, techniques only', r.modelTechOnly),
-    row('baseline: IDF-weighted cosine', r.baseline),
+    row('**model**: log-linear, techniques + software (run time)', r.model),
+    row('naive Bayes + temperature, techniques + software', r.modelNb),
+    row('naive Bayes + temperature, techniques only', r.modelTechOnly),
+    row('baseline: IDF-weighted cosine, techniques only', r.baseline),
     '',
     `95% bootstrap intervals (report folds, 1000 resamples): model top-1 ${pct(r.model.ci.top1.lo)}-${pct(r.model.ci.top1.hi)}, top-5 ${pct(r.model.ci.top5.lo)}-${pct(r.model.ci.top5.hi)}, ECE ${r.model.ci.ece ? `${num(r.model.ci.ece.lo)}-${num(r.model.ci.ece.hi)}` : 'n/a'}; baseline top-1 ${pct(r.baseline.ci.top1.lo)}-${pct(r.baseline.ci.top1.hi)}, top-5 ${pct(r.baseline.ci.top5.lo)}-${pct(r.baseline.ci.top5.hi)}.`,
     '',
     `What limits top-1: of the ${r.reportReports} report-fold reports, ${r.emptyProfiles} belong to a group with no other report (its profile is empty once the report is removed: no method can rank it first except by chance) and ${r.thinProfiles} to groups with at most two other reports; on average only ${pct(r.meanOverlap)} of a report's techniques (with parents) appear in its group's remaining profile.`,
     '',
-    `Same model without the fitted temperature (tau = 1): ECE ${num(r.uncalibratedEce)}.`,
+    `Naive Bayes without the fitted temperature (tau = 1): ECE ${num(r.uncalibratedEce)}.`,
     '',
     'All test reports (fit + report folds; the fit folds were used for selection, so read these as optimistic):',
     '',
     '| method | n | top-1 | top-3 | top-5 | top-10 | median rank | sponsor top-1 | Brier | ECE |',
     '|---|---|---|---|---|---|---|---|---|---|',
-    row('model (techniques + software)', r.modelAll),
+    row('model: log-linear', r.modelAll),
     row('baseline: IDF-weighted cosine', r.baselineAll),
     '',
     'Sponsor top-1: probability mass rolled up per suspected state sponsor (or, failing that, country) from the MISP galaxy; reports whose group has neither are not counted; the baseline rolls up by best score. Brier: multi-class, 0 best, 2 worst. ECE: 10 equal-width bins over the top-1 probability.',
@@ -67,7 +78,7 @@ export function renderEvalMarkdown(r: EvalResult, kb: AttackKb): string {
     '',
     '## Unknown actor (open set, report folds)',
     '',
-    `Each report scored twice: with its group in the knowledge base and with it removed (the actor is then "not in the knowledge base"); even prior odds. Open-set calibration P(known) = sigmoid(${r.fit.params.ua.toFixed(3)} log Z + ${r.fit.params.ub.toFixed(3)}), fitted on the fit folds.`,
+    `Each report scored twice: with its group in the knowledge base and with it removed (the actor is then "not in the knowledge base"); even prior odds. Open-set calibration P(known) = sigmoid(${r.linear.ua.toFixed(3)} log Z + ${r.linear.ub.toFixed(3)}), fitted on the fit folds.`,
     '',
     '| measure | value |',
     '|---|---|',
@@ -80,7 +91,13 @@ export function renderEvalMarkdown(r: EvalResult, kb: AttackKb): string {
     '',
     '## Fitted parameters (fit folds only)',
     '',
-    `mu ${p.mu}, lambda ${p.lambda}, software weight ${p.wS}, software mu ${p.muS}, prior beta ${p.beta}, software-implied kappa ${p.kappa}, temperature ${p.tau.toFixed(3)}; mean NLL on the fit folds ${r.fit.fitNll.toFixed(3)} (${r.fit.tried} settings tried). Techniques-only variant: mu ${r.fitTechOnly.params.mu}, lambda ${r.fitTechOnly.params.lambda}, beta ${r.fitTechOnly.params.beta}, temperature ${r.fitTechOnly.params.tau.toFixed(3)}.`,
+    `Naive Bayes: mu ${p.mu}, lambda ${p.lambda}, software weight ${p.wS}, software mu ${p.muS}, prior beta ${p.beta}, software-implied kappa ${p.kappa}, temperature ${p.tau.toFixed(3)}; mean NLL on the fit folds ${r.fit.fitNll.toFixed(3)} (${r.fit.tried} settings tried). Techniques-only variant: mu ${r.fitTechOnly.params.mu}, lambda ${r.fitTechOnly.params.lambda}, beta ${r.fitTechOnly.params.beta}, temperature ${r.fitTechOnly.params.tau.toFixed(3)}.`,
+    '',
+    `Log-linear model (started from the naive Bayes, Newton's method on the fit folds; mean NLL on the fit folds ${r.linearFitNll.toFixed(3)}, lower than the naive Bayes's ${r.fit.fitNll.toFixed(3)}, which is why it is the run-time model):`,
+    '',
+    '| feature | weight |',
+    '|---|---|',
+    ...r.linear.w.map((w, i) => `| ${FEATURES[i]} | ${w.toFixed(3)} |`),
     '',
     '## Goals (issue 6) and where we are',
     '',

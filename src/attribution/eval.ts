@@ -2,6 +2,7 @@ import type { AttackKb } from '../attack/index.js';
 import { brier, meanNll, rankOf, reliability, type ReliabilityBin } from './calibration.js';
 import { cosineScores, logPrior, posterior, scoreGroups, type ModelParams, type Observation } from './model.js';
 import { buildProfiles, countsWithout, type ProfileCounts, type ProfileData } from './profiles.js';
+import { fitLinear, groupFeatures, linearLogits, linearLogZ, nbAsLinear, type LinearModel } from './linear.js';
 import { sponsorKey } from './sponsor.js';
 
 /**
@@ -508,7 +509,13 @@ export interface EvalResult {
   groups: number;
   fit: FitResult;
   fitTechOnly: FitResult;
+  /** The log-linear model (used at run time), fitted on the fit folds from the naive Bayes. */
+  linear: LinearModel;
+  linearFitNll: number;
+  /** The log-linear model's figures (report folds). */
   model: Figures;
+  /** The naive Bayes with temperature (report folds). */
+  modelNb: Figures;
   modelTechOnly: Figures;
   baseline: Figures;
   baselineAll: Figures;
@@ -524,6 +531,87 @@ export interface EvalResult {
   seconds: number;
 }
 
+/** Predictions of a log-linear model from precomputed features. */
+function predictLinear(reports: TestReport[], feats: Float64Array[][], w: readonly number[]): Prediction[] {
+  return reports.map((r, i) => {
+    const probs = softmax(linearLogits(feats[i]!, w));
+    return { report: r, scores: probs, probs };
+  });
+}
+
+function softmax(z: Float64Array): Float64Array {
+  let m = -Infinity;
+  for (const v of z) m = Math.max(m, v);
+  const out = new Float64Array(z.length);
+  let s = 0;
+  for (let i = 0; i < z.length; i++) s += out[i] = Math.exp(z[i]! - m);
+  for (let i = 0; i < z.length; i++) out[i]! /= s;
+  return out;
+}
+
+/** Open-set figures for the log-linear model (each report with and without its group). */
+export function openSetFiguresLinear(reports: TestReport[], feats: Float64Array[][], m: LinearModel): OpenSetFigures {
+  const pk: number[] = [];
+  const pr: number[] = [];
+  let topKnown = 0;
+  let topRemoved = 0;
+  reports.forEach((r, i) => {
+    const f = feats[i]!;
+    const known = 1 / (1 + Math.exp(-(m.ua * linearLogZ(f, m.w) + m.ub)));
+    const removed = 1 / (1 + Math.exp(-(m.ua * linearLogZ(f, m.w, r.label) + m.ub)));
+    pk.push(1 - known);
+    pr.push(1 - removed);
+    const post = softmax(linearLogits(f, m.w));
+    let best = 0;
+    let bestRemoved = 0;
+    let sumRemoved = 0;
+    for (let g = 0; g < post.length; g++) {
+      best = Math.max(best, post[g]!);
+      if (g !== r.label) {
+        bestRemoved = Math.max(bestRemoved, post[g]!);
+        sumRemoved += post[g]!;
+      }
+    }
+    if (1 - known > known * best) topKnown++;
+    if (1 - removed > removed * (bestRemoved / Math.max(1e-300, sumRemoved))) topRemoved++;
+  });
+  let conc = 0;
+  for (const a of pr) for (const b of pk) conc += a > b ? 1 : a === b ? 0.5 : 0;
+  const n = reports.length;
+  let brier = 0;
+  for (let i = 0; i < n; i++) brier += pk[i]! ** 2 + (pr[i]! - 1) ** 2;
+  return {
+    n,
+    meanUnknownKnown: pk.reduce((a, x) => a + x, 0) / Math.max(1, n),
+    meanUnknownRemoved: pr.reduce((a, x) => a + x, 0) / Math.max(1, n),
+    unknownTopWhenRemoved: topRemoved / Math.max(1, n),
+    unknownTopWhenKnown: topKnown / Math.max(1, n),
+    auroc: n ? conc / (n * n) : 0,
+    brier: n ? brier / (2 * n) : 0,
+  };
+}
+
+/**
+ * Fits the run-time model on the fit reports: the naive Bayes (structure + temperature) first, then the
+ * log-linear weights starting from it, then the open-set calibration on the log-linear log Z.
+ */
+export function fitLinearModel(fit: TestReport[], nb: ModelParams): { model: LinearModel; nll: number; feats: Float64Array[][] } {
+  const start = nbAsLinear(nb);
+  const feats = fit.map((r) => groupFeatures(r.counts, start, r.obs));
+  const { w, nll } = fitLinear(
+    feats.map((f, i) => ({ feats: f, label: fit[i]!.label })),
+    start.w,
+  );
+  const xs: number[] = [];
+  const ys: number[] = [];
+  fit.forEach((r, i) => {
+    xs.push(linearLogZ(feats[i]!, w), linearLogZ(feats[i]!, w, r.label));
+    ys.push(1, 0);
+  });
+  const { a, b } = logisticFit(xs, ys);
+  return { model: { ...start, w, ua: a, ub: b }, nll, feats };
+}
+
 /** Runs the whole evaluation. */
 export function runEvaluation(kb: AttackKb): EvalResult {
   const t0 = performance.now();
@@ -533,15 +621,18 @@ export function runEvaluation(kb: AttackKb): EvalResult {
   const rep = tests.filter((t) => t.split === 'report');
   const fitRes = fitModel(fit, false);
   const fitTech = fitModel(fit, true);
+  const lin = fitLinearModel(fit, fitRes.params);
+  const repFeats = rep.map((r) => groupFeatures(r.counts, lin.model, r.obs));
   const groups = data.counts.groups;
-  const model = figures(kb, groups, predict(rep, fitRes.params));
+  const model = figures(kb, groups, predictLinear(rep, repFeats, lin.model.w));
+  const modelNb = figures(kb, groups, predict(rep, fitRes.params));
   const modelTechOnly = figures(kb, groups, predict(rep, fitTech.params, true));
   const baseline = figures(kb, groups, predictCosine(rep));
   const baselineAll = figures(kb, groups, predictCosine(tests));
-  const modelAll = figures(kb, groups, predict(tests, fitRes.params));
-  // The same model without temperature (tau = 1), to show what calibration buys.
+  const modelAll = figures(kb, groups, predictLinear([...fit, ...rep], [...lin.feats, ...repFeats], lin.model.w));
+  // The naive Bayes without temperature (tau = 1), to show what calibration buys.
   const raw = figures(kb, groups, predict(rep, { ...fitRes.params, tau: 1 }));
-  const openSet = openSetFigures(rep, fitRes.params);
+  const openSet = openSetFiguresLinear(rep, repFeats, lin.model);
   return {
     reports: tests.length,
     fitReports: fit.length,
@@ -549,7 +640,10 @@ export function runEvaluation(kb: AttackKb): EvalResult {
     groups: groups.filter((_, g) => data.counts.m[g]! > 0).length,
     fit: fitRes,
     fitTechOnly: fitTech,
+    linear: lin.model,
+    linearFitNll: lin.nll,
     model,
+    modelNb,
     modelTechOnly,
     baseline,
     baselineAll,

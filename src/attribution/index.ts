@@ -9,3 +9,4 @@ export * from './timezone.js';
 export * from './attribute.js';
 export * from './fitted-params.js';
 export * from './case-step.js';
+export * from './linear.js';
