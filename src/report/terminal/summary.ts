@@ -87,7 +87,10 @@ export function renderSummary(c: Case, opts: SummaryOptions = {}): string {
   const errors = c.issues.filter((i) => i.severity === 'error').length;
   const warnings = c.issues.filter((i) => i.severity === 'warning').length;
   out.push('');
-  out.push(`Issues: ${c.issues.length} (${errors} error(s), ${warnings} warning(s))${s.unreadable ? `; ${s.unreadable} file(s) unreadable` : ''}`);
+  const notes = c.issues.length - errors - warnings;
+  out.push(
+    `Issues: ${c.issues.length} (${errors} error(s), ${warnings} warning(s), ${notes} note(s))${s.unreadable ? `; ${s.unreadable} file(s) unreadable` : ''}`,
+  );
   for (const i of c.issues.filter((x) => x.severity === 'error').slice(0, 5)) {
     const where = i.location?.path ? `${truncateStart(terminalSafe(i.location.path), 50)}: ` : '';
     out.push(`  ${where}${terminalSafe(i.message).slice(0, 160)}`);
