@@ -76,8 +76,15 @@ export function renderSummary(c: Case, opts: SummaryOptions = {}): string {
   }
   if (byRule.size > top.length) out.push(`  … and ${byRule.size - top.length} more rule(s) in the report`);
   if (c.verdicts?.length) {
+    // Lead with what happened; the CVEs with nothing to say are counted on one line.
+    const shown = c.verdicts.filter((v) => v.status === 'exploited' || v.status === 'attempted');
+    const rest = c.verdicts.filter((v) => !shown.includes(v));
     out.push('');
-    out.push(textTable(['cve', 'chain', 'verdict'], c.verdicts.map((v) => [terminalSafe(v.cve), terminalSafe(v.chain), v.status])));
+    if (shown.length) out.push(textTable(['cve', 'chain', 'verdict'], shown.map((v) => [terminalSafe(v.cve), terminalSafe(v.chain), v.status])));
+    if (rest.length) {
+      const by = (st: string) => rest.filter((v) => v.status === st).length;
+      out.push(`CVE verdicts for ${shown.length ? 'the other ' : ''}${rest.length} CVE(s): ${by('no-evidence')} no evidence of exploitation, ${by('cannot-tell')} cannot tell from this evidence`);
+    }
   }
   if (c.attribution?.hypotheses[0]) {
     const h = c.attribution.hypotheses[0];
