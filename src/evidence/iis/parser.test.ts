@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { IssueCollector } from '../../core/index.js';
 import type { KahuEvent } from '../../model/index.js';
-import { IIS_DEFAULT_FIELDS, iisHeader, iisLine, iisLog } from '../../../test/factories/iis.js';
+import { IIS_DEFAULT_FIELDS, iisHeader, iisLine, iisLog, rng } from '../../../test/factories/iis.js';
 import { memorySource } from '../../../test/factories/source.js';
 import { detectIis, parseIisLog } from './parser.js';
 
@@ -140,6 +140,22 @@ describe('IIS W3C parser', () => {
     const { events, issues } = await parse(text, 1 << 20);
     expect(events).toHaveLength(1);
     expect(issues.all().map((i) => i.code)).toEqual(['bad-record']);
+  });
+
+  it('never confuses repeated (interned) values: every field equals what its own line holds', async () => {
+    const rand = rng(42);
+    const pick = <T,>(a: readonly T[]): T => a[Math.floor(rand() * a.length)]!;
+    // Same lengths and same first/middle/last characters, so cache slots collide.
+    const uas = ['Moz+a+Xz', 'Moz+b+Xz', 'Moz+c+Xz', 'Mozaa+Xz', 'M', 'MM'];
+    const ips = ['10.0.0.1', '10.0.1.1', '10.1.0.1', '10.9.9.1'];
+    const recs = Array.from({ length: 3000 }, () => ({ ...rec, 'c-ip': pick(ips), 'cs(User-Agent)': pick(uas), 'cs-uri-stem': pick(['/a', '/b', '/owa/', '/ecp/']) }));
+    const { events } = await parse(iisLog([{ fields: IIS_DEFAULT_FIELDS, records: recs }]), 4096);
+    expect(events).toHaveLength(recs.length);
+    events.forEach((e, i) => {
+      expect(e.fields['c-ip']).toBe(recs[i]!['c-ip']);
+      expect(e.fields['cs-user-agent']).toBe(recs[i]!['cs(User-Agent)'].replaceAll('+', ' '));
+      expect(e.fields['cs-uri-stem']).toBe(recs[i]!['cs-uri-stem']);
+    });
   });
 
   it('keeps hostile field names as data, never as code', async () => {
