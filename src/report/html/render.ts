@@ -65,7 +65,7 @@ function countTable(title: string, map: Partial<Record<string, CountStats>>): Sa
   if (rows.length === 0) return html``;
   return html`<table class="sortable"><thead><tr><th data-sort="txt">${title}</th><th class="num" data-sort="num">files</th><th class="num" data-sort="num">events</th><th class="num" data-sort="num">size</th><th data-sort="txt">first event</th><th data-sort="txt">last event</th></tr></thead><tbody>${rows.map(
     ([k, s]) =>
-      html`<tr><td class="mono">${k}</td><td class="num">${s.files}</td><td class="num">${s.events.toLocaleString('en-US')}</td><td class="num" data-v="${s.bytes}">${formatBytes(s.bytes)}</td>${time(s.first)}${time(s.last)}</tr>`,
+      html`<tr><td class="mono">${k}${k === 'file' ? html` <span class="mute">(file inventory; times are modification times)</span>` : ''}</td><td class="num">${s.files}</td><td class="num">${s.events.toLocaleString('en-US')}</td><td class="num" data-v="${s.bytes}">${formatBytes(s.bytes)}</td>${time(s.first)}${time(s.last)}</tr>`,
   )}</tbody></table>`;
 }
 
