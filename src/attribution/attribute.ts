@@ -105,6 +105,10 @@ export function attribute(kb: AttackKb, input: AttributeInput, opts: AttributeOp
   const obs = { techs: techs.sort((a, b) => a - b), softs: softs.sort((a, b) => a - b) };
 
   const notes: string[] = [];
+  const known = profilesFor(kb).contributions;
+  for (const key of opts.excludeSources ?? []) {
+    if (!known.has(key)) notes.push(`--exclude-source "${key}" is not the citation key of any ATT&CK relationship used here: nothing was removed for it.`);
+  }
   const named = new Set(input.techniques.map((t) => resolveId(kb, t.trim())).filter(Boolean)).size;
   if (named < 5) {
     notes.push(

@@ -155,6 +155,13 @@ describe('scoring', () => {
     for (const h of r.hypotheses) for (const e of [...h.evidence.for, ...h.evidence.against]) expect(e.sources).not.toContain('A two');
   });
 
+  it('attribute(): an --exclude-source that names no relationship is said in the notes', () => {
+    const r = attribute(kb, { techniques: ['T1002'] }, { params: P, excludeSources: ['No Such Report 1999'] });
+    expect(r.notes.some((n) => n.includes('No Such Report 1999'))).toBe(true);
+    const ok = attribute(kb, { techniques: ['T1002'] }, { params: P, excludeSources: ['A two'] });
+    expect(ok.notes.some((n) => n.includes('A two'))).toBe(false);
+  });
+
   it('reports ids ATT&CK does not know instead of failing', () => {
     const r = attribute(kb, { techniques: ['T1002', 'T9999'], software: ['NoSuchTool'] }, { params: P });
     expect(r.ignored).toEqual(['T9999', 'NoSuchTool']);
