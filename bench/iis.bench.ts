@@ -3,7 +3,7 @@
 // Kahu runs in a child process so its peak RSS is its own; ripgrep is the "just read the bytes" yardstick.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { generateIisLog } from '../test/factories/iis.js';
 
@@ -90,7 +90,9 @@ export async function main(args: string[]): Promise<void> {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const lines = [
     `IIS W3C parse benchmark — ${new Date().toISOString()}`,
-    `machine: ${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM; Node ${process.version}`,
+    `machine: ${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM; Node ${process.version}; load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} (figures shrink on a busy machine; the ratio holds better)`,
     `input: ${log.path} (${(log.bytes / 1e6).toFixed(0)} MB, ${log.records.toLocaleString('en-US')} data lines, seed ${seed})`,
     '',
     `kahu parse (one core): ${parse.events.toLocaleString('en-US')} events in ${(parse.ms / 1000).toFixed(2)} s = ${mbps(parse.bytes, parse.ms).toFixed(0)} MB/s, peak RSS ${(parse.maxRssKiB / 1024).toFixed(0)} MiB`,
