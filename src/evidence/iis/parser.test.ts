@@ -77,6 +77,12 @@ describe('IIS W3C parser', () => {
     expect(events.map((e) => e.prov.locator.line)).toEqual([5, 10, 12]);
   });
 
+  it('accepts one trailing space after the last value', async () => {
+    const { events, issues } = await parse(iisHeader(IIS_DEFAULT_FIELDS) + iisLine(IIS_DEFAULT_FIELDS, rec).replace('\r\n', ' \r\n'));
+    expect(issues.all()).toEqual([]);
+    expect(events[0]!.fields['time-taken']).toBe(31);
+  });
+
   it('uses the #Date day when the fields carry time only', async () => {
     const f = ['time', 'cs-uri-stem'];
     const { events } = await parse(iisHeader(f, '2020-12-31 23:00:00') + iisLine(f, { time: '23:59:59.5', 'cs-uri-stem': '/' }));

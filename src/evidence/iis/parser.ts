@@ -252,7 +252,8 @@ export class IisLineParser {
   };
 
   /** Handles one line as text. */
-  handle(text: string, line: number, offset: number): void {
+  handle(line0: string, line: number, offset: number): void {
+    let text = line0;
     if (text.charCodeAt(0) === 35 /* # */) {
       this.directive(text);
       return;
@@ -282,6 +283,11 @@ export class IisLineParser {
       if (sp < 0) break;
       o[k++] = sp + 1;
       q = sp + 1;
+    }
+    // One trailing space (some log shippers add it) is not an extra empty value.
+    if (k === n + 1 && o[n] === text.length) {
+      k = n;
+      text = text.slice(0, -1);
     }
     if (k !== n) {
       // A whitespace-only line (hand-edited samples have them) carries no record.

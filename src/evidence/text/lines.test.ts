@@ -36,4 +36,16 @@ describe('LineSplitter', () => {
       ['after', 3, 54],
     ]);
   });
+
+  it('joins a line spread over many chunks once, with its own offset', () => {
+    const long = 'x'.repeat(300_000);
+    const { lines, cut } = split(Buffer.from(`a\n${long}\nb`), 1000);
+    expect(lines.map((l) => [l.text.length, l.line, l.offset])).toEqual([
+      [1, 1, 0],
+      [300_000, 2, 2],
+      [1, 3, 300_003],
+    ]);
+    expect(lines[1]!.text).toBe(long);
+    expect(cut).toBe(true);
+  });
 });

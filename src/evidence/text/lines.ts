@@ -33,6 +33,9 @@ export const DEFAULT_MAX_LINE = 4 * 1024 * 1024;
 export class LineSplitter {
   /** Unfinished tail of the previous chunk(s). */
   private carry: Buffer | null = null;
+  /** Further pieces of an unfinished line (joined once the line ends: no quadratic copying). */
+  private more: Buffer[] = [];
+  private moreBytes = 0;
   /** Absolute byte offset of the first byte of `carry` (or of the next chunk when no carry). */
   private base = 0;
   /** 1-based number of the next line to emit. */
@@ -50,7 +53,7 @@ export class LineSplitter {
 
   /** Bytes consumed so far. */
   get bytes(): number {
-    return this.base + (this.carry?.length ?? 0);
+    return this.base + (this.carry?.length ?? 0) + this.moreBytes;
   }
 
   /** Offset of the first byte not yet emitted as a line (the start of the pending last line). */
@@ -94,17 +97,23 @@ export class LineSplitter {
     } else if (this.carry) {
       const nl = buf.indexOf(LF, pos);
       if (nl < 0) {
-        if (this.carry.length + buf.length > this.maxLine) {
-          this.skipping = { line: this.lineNo, offset: this.base, length: this.carry.length + buf.length };
-          this.base += this.carry.length + buf.length;
+        const pending = this.carry.length + this.moreBytes + buf.length - pos;
+        if (pending > this.maxLine) {
+          this.skipping = { line: this.lineNo, offset: this.base, length: pending };
+          this.base += pending;
           this.carry = null;
+          this.more = [];
+          this.moreBytes = 0;
         } else {
-          this.carry = Buffer.concat([this.carry, buf]);
+          this.more.push(Buffer.from(buf.subarray(pos)));
+          this.moreBytes += buf.length - pos;
         }
         return;
       }
-      const joined = Buffer.concat([this.carry, buf.subarray(pos, nl)]);
+      const joined = Buffer.concat([this.carry, ...this.more, buf.subarray(pos, nl)]);
       this.carry = null;
+      this.more = [];
+      this.moreBytes = 0;
       this.emit(joined, 0, joined.length);
       this.base += joined.length + 1;
       pos = nl + 1;
@@ -148,9 +157,11 @@ export class LineSplitter {
       this.skipping = null;
       return false;
     }
-    if (this.carry && this.carry.length > 0) {
-      const c = this.carry;
+    if (this.carry && this.carry.length + this.moreBytes > 0) {
+      const c = this.more.length > 0 ? Buffer.concat([this.carry, ...this.more]) : this.carry;
       this.carry = null;
+      this.more = [];
+      this.moreBytes = 0;
       this.emit(c, 0, c.length);
       this.base += c.length;
       return true;
