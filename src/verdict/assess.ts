@@ -102,7 +102,8 @@ export function assessExchange(c: CaseLike, table: FixedBuildTable = loadFixedBu
       const ids = related.map((f) => f.id);
       const base = { cve, chain, disclosed, coverage: cov };
       if (strong.length > 0 && followOn.length > 0) {
-        const fo = followOn.filter((f) => !f.cves.includes(cve)).length > 0 ? followOn.filter((f) => !f.cves.includes(cve)) : followOn;
+        // Name post-exploitation first (findings tied to no CVE: web shell use, credential theft...), then the rest.
+        const fo = [...followOn.filter((f) => f.cves.length === 0), ...followOn.filter((f) => f.cves.length > 0 && !f.cves.includes(cve)), ...followOn.filter((f) => f.cves.includes(cve))];
         out.push({
           ...base,
           status: 'exploited',
@@ -150,6 +151,15 @@ export function assessExchange(c: CaseLike, table: FixedBuildTable = loadFixedBu
           findingIds: related.map((f) => f.id),
         });
       }
+    }
+  }
+  // Say whether the server was exposed at all, where the logs cannot answer: it tells the responder how much the
+  // missing logs matter.
+  if (exposures.length > 0) {
+    for (const v of out) {
+      if (v.status !== 'cannot-tell') continue;
+      const st = exposures.map((e) => `${e.build} ${e.chains.find((x) => x.chain === v.chain)?.updates.find((x) => x.cves.includes(v.cve))?.status ?? 'unknown'}`);
+      v.reason += `; build(s) seen in the logs: ${[...new Set(st)].join(', ')}`;
     }
   }
   return out;
