@@ -63,6 +63,8 @@ describe('assessExchange', () => {
     const vs = assessExchange({ findings: [build], evidence: logs });
     expect(status(vs, 'CVE-2021-26855')).toBe('no-evidence');
     expect(status(vs, 'CVE-2021-34473')).not.toBe('no-evidence');
+    // Where the logs cannot answer, the reason still says the observed build was exposed.
+    expect(vs.find((x) => x.cve === 'CVE-2021-34473')?.reason).toMatch(/build\(s\) seen in the logs: 15\.1\.2106\.13 vulnerable$/);
   });
 });
 
