@@ -95,6 +95,8 @@ export function renderEvalMarkdown(r: EvalResult, kb: AttackKb): string {
     '',
     `Log-linear model (started from the naive Bayes, Newton's method on the fit folds; mean NLL on the fit folds ${r.linearFitNll.toFixed(3)}, lower than the naive Bayes's ${r.fit.fitNll.toFixed(3)}, which is why it is the run-time model):`,
     '',
+    `Check against overfitting, inside the fit folds only: 2-fold cross-validation (halves by a second fixed hash), mean held-out NLL naive Bayes ${r.innerCv.nb.toFixed(3)}, log-linear ${r.innerCv.linear.toFixed(3)} (weights refitted on the other half; the naive-Bayes parameters are those fitted on all fit folds).`,
+    '',
     '| feature | weight |',
     '|---|---|',
     ...r.linear.w.map((w, i) => `| ${FEATURES[i]} | ${w.toFixed(3)} |`),

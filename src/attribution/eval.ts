@@ -512,6 +512,11 @@ export interface EvalResult {
   /** The log-linear model (used at run time), fitted on the fit folds from the naive Bayes. */
   linear: LinearModel;
   linearFitNll: number;
+  /**
+   * Model-selection check inside the fit folds: 2-fold cross-validation (halves by a second fixed hash), mean
+   * held-out NLL of the naive Bayes (weights fixed) and of log-linear weights fitted on the other half.
+   */
+  innerCv: { nb: number; linear: number };
   /** The log-linear model's figures (report folds). */
   model: Figures;
   /** The naive Bayes with temperature (report folds). */
@@ -612,6 +617,34 @@ export function fitLinearModel(fit: TestReport[], nb: ModelParams): { model: Lin
   return { model: { ...start, w, ua: a, ub: b }, nll, feats };
 }
 
+/** Inner 2-fold cross-validation on the fit reports: held-out NLL of naive Bayes vs log-linear weights. */
+export function innerCrossValidation(fit: TestReport[], feats: Float64Array[][], nb: ModelParams): { nb: number; linear: number } {
+  const start = nbAsLinear(nb).w;
+  const half = fit.map((r) => (fnv1a(`${r.key}#cv`) >>> 1) % 2);
+  const heldOut = (items: Array<{ feats: Float64Array[]; label: number }>, w: readonly number[]): number => {
+    let s = 0;
+    for (const it of items) {
+      const z = linearLogits(it.feats, w);
+      let m = -Infinity;
+      for (const v of z) m = Math.max(m, v);
+      let e = 0;
+      for (const v of z) e += Math.exp(v - m);
+      s -= z[it.label]! - m - Math.log(e);
+    }
+    return s;
+  };
+  let nbSum = 0;
+  let linSum = 0;
+  for (const fold of [0, 1]) {
+    const train = fit.flatMap((r, i) => (half[i] !== fold ? [{ feats: feats[i]!, label: r.label }] : []));
+    const test = fit.flatMap((r, i) => (half[i] === fold ? [{ feats: feats[i]!, label: r.label }] : []));
+    const { w } = fitLinear(train, start);
+    nbSum += heldOut(test, start);
+    linSum += heldOut(test, w);
+  }
+  return { nb: nbSum / Math.max(1, fit.length), linear: linSum / Math.max(1, fit.length) };
+}
+
 /** Runs the whole evaluation. */
 export function runEvaluation(kb: AttackKb): EvalResult {
   const t0 = performance.now();
@@ -622,6 +655,7 @@ export function runEvaluation(kb: AttackKb): EvalResult {
   const fitRes = fitModel(fit, false);
   const fitTech = fitModel(fit, true);
   const lin = fitLinearModel(fit, fitRes.params);
+  const innerCv = innerCrossValidation(fit, lin.feats, fitRes.params);
   const repFeats = rep.map((r) => groupFeatures(r.counts, lin.model, r.obs));
   const groups = data.counts.groups;
   const model = figures(kb, groups, predictLinear(rep, repFeats, lin.model.w));
@@ -642,6 +676,7 @@ export function runEvaluation(kb: AttackKb): EvalResult {
     fitTechOnly: fitTech,
     linear: lin.model,
     linearFitNll: lin.nll,
+    innerCv,
     model,
     modelNb,
     modelTechOnly,
