@@ -1,8 +1,8 @@
 // Ground-truth-driven suite: every step the generator plants must be found, by a finding whose event is that very
 // line (or that file), with the step's CVEs and techniques; the benign server must raise nothing high or critical.
 // The rules were written from the indicators (docs/exchange.md), not from the generator.
-import { beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runScan } from '../../src/case/scan.js';
@@ -13,6 +13,7 @@ import { packDetectors } from './pack.js';
 
 const base = mkdtempSync(join(tmpdir(), 'kahu-exchange-'));
 const SIZE = { requests: 3000, users: 80, days: 3 } as const;
+afterAll(() => rmSync(base, { recursive: true, force: true }));
 
 interface Scanned {
   truth: GroundTruth;

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { generateExchangeEvidence } from './generate.js';
@@ -21,6 +21,7 @@ function treeHash(root: string): string {
 describe('Exchange evidence generator', () => {
   const base = mkdtempSync(join(tmpdir(), 'kahu-gen-'));
   const small = { requests: 800, users: 40, days: 2 } as const;
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
 
   it('is deterministic: same seed, same bytes; another seed, other bytes', () => {
     generateExchangeEvidence({ out: join(base, 'a'), scenario: 'proxylogon', seed: 3, ...small });
