@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { kahu } from '../e2e/cli.js';
 
 describe('kahu exchange build', () => {
@@ -23,5 +26,25 @@ describe('kahu exchange build', () => {
     const r = await kahu(['exchange', 'build', 'CU18']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('not an Exchange build');
+  });
+});
+
+describe('kahu exchange generate', () => {
+  it('writes a scenario tree and its ground truth; refuses a non-empty folder', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kahu-gen-cli-'));
+    try {
+      const out = join(dir, 'tree');
+      const r = await kahu(['exchange', 'generate', out, '--scenario', 'proxynotshell', '--requests', '300', '--days', '3', '--truth', join(dir, 'truth.json')]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^proxynotshell: \d+ files, .* build 15\.2\.1118\.7, \d+ planted step\(s\)/);
+      const truth = JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8')) as { planted: { step: string }[] };
+      expect(truth.planted.map((p) => p.step)).toContain('owassrf');
+      const again = await kahu(['exchange', 'generate', out]);
+      expect(again.code).toBe(2);
+      expect(again.stderr).toContain('non-empty');
+      expect((await kahu(['exchange', 'generate', join(dir, 'x'), '--scenario', 'nope'])).code).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,7 @@
+import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { KahuError } from '../../core/index.js';
+import { generateExchangeEvidence, SCENARIOS, type ScenarioName } from '../../generate/index.js';
 import { assessBuild, parseBuild, type BuildExposure } from '../../verdict/index.js';
 
 /** Renders a build's exposure as plain text lines (the input build is ours to print; nothing here is evidence). */
@@ -28,5 +30,29 @@ export function register(program: Command): void {
       if (!parseBuild(version)) throw new KahuError('usage', `not an Exchange build: ${JSON.stringify(version)} (expected e.g. 15.1.2106.2)`);
       const e = assessBuild(version);
       process.stdout.write(opts.json ? `${JSON.stringify(e, null, 2)}\n` : `${renderBuildExposure(e)}\n`);
+    });
+  ex.command('generate')
+    .argument('<out>', 'folder to create (must not exist or be empty)')
+    .option('--scenario <name>', `one of ${SCENARIOS.join(', ')}`, 'proxylogon')
+    .option('--seed <n>', 'random seed (same seed, same bytes)', '1')
+    .option('--requests <n>', 'benign client requests over the window', '6000')
+    .option('--days <n>', 'days of evidence', '3')
+    .option('--truth <file>', 'also write the ground truth (planted steps: file, line, CVEs, techniques) as JSON')
+    .description('write a synthetic Exchange server evidence tree (logs, event logs as JSON lines, files) for a scenario')
+    .action((out: string, opts: { scenario: string; seed: string; requests: string; days: string; truth?: string }) => {
+      if (!(SCENARIOS as readonly string[]).includes(opts.scenario)) throw new KahuError('usage', `unknown scenario ${JSON.stringify(opts.scenario)} (${SCENARIOS.join(', ')})`);
+      const num = (v: string, name: string): number => {
+        const n = Number(v);
+        if (!Number.isSafeInteger(n) || n < 1) throw new KahuError('usage', `--${name} must be a positive integer`);
+        return n;
+      };
+      let g;
+      try {
+        g = generateExchangeEvidence({ out, scenario: opts.scenario as ScenarioName, seed: num(opts.seed, 'seed'), requests: num(opts.requests, 'requests'), days: num(opts.days, 'days') });
+      } catch (err) {
+        throw new KahuError('usage', (err as Error).message, { cause: err });
+      }
+      if (opts.truth) writeFileSync(opts.truth, `${JSON.stringify(g, null, 2)}\n`);
+      process.stdout.write(`${opts.scenario}: ${Object.keys(g.files).length} files, ${(g.bytes / 1e6).toFixed(1)} MB, build ${g.build}, ${g.planted.length} planted step(s) in ${out}\n`);
     });
 }
