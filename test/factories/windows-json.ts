@@ -4,8 +4,19 @@
  * tests can check that all four become the same Windows event.
  */
 
+/** One logical Windows event, independent of layout. */
+export interface WinEventSpec {
+  eventId: number;
+  channel: string;
+  provider: string;
+  computer: string;
+  recordId: number;
+  time: string;
+  data: Record<string, string>;
+}
+
 /** The logical event every layout below renders. */
-export const SYSMON_1 = {
+export const SYSMON_1: WinEventSpec = {
   eventId: 1,
   channel: 'Microsoft-Windows-Sysmon/Operational',
   provider: 'Microsoft-Windows-Sysmon',
@@ -21,7 +32,7 @@ export const SYSMON_1 = {
 };
 
 /** evtx_dump / SigmaHQ regression layout. */
-export function evtxDumpJson(e = SYSMON_1): Record<string, unknown> {
+export function evtxDumpJson(e: WinEventSpec = SYSMON_1): Record<string, unknown> {
   return {
     Event: {
       '#attributes': { xmlns: 'http://schemas.microsoft.com/win/2004/08/events/event' },
@@ -39,7 +50,7 @@ export function evtxDumpJson(e = SYSMON_1): Record<string, unknown> {
 }
 
 /** OTRF Security-Datasets (NXLog/Logstash) flat layout. */
-export function otrfJson(e = SYSMON_1): Record<string, unknown> {
+export function otrfJson(e: WinEventSpec = SYSMON_1): Record<string, unknown> {
   return {
     SourceName: e.provider,
     Channel: e.channel,
@@ -54,7 +65,7 @@ export function otrfJson(e = SYSMON_1): Record<string, unknown> {
 }
 
 /** Winlogbeat / ECS layout. */
-export function ecsJson(e = SYSMON_1): Record<string, unknown> {
+export function ecsJson(e: WinEventSpec = SYSMON_1): Record<string, unknown> {
   return {
     '@timestamp': e.time,
     event: { code: String(e.eventId), provider: e.provider },
@@ -71,7 +82,7 @@ export function ecsJson(e = SYSMON_1): Record<string, unknown> {
 }
 
 /** Velociraptor parse_evtx row layout (SystemTime in epoch seconds). */
-export function velociraptorJson(e = SYSMON_1): Record<string, unknown> {
+export function velociraptorJson(e: WinEventSpec = SYSMON_1): Record<string, unknown> {
   return {
     System: {
       Provider: { Name: e.provider, Guid: '{5770385F-C22A-43E0-BF4C-06F5698FFBD9}' },

@@ -1,6 +1,7 @@
 import { isAscii } from 'node:buffer';
 import type { IssueSink } from '../../core/index.js';
 import type { FieldValue, KahuEvent } from '../../model/index.js';
+import { excerpt } from '../text/excerpt.js';
 import { LineSplitter } from '../text/lines.js';
 import type { EvidenceParser, EvidenceSource } from '../types.js';
 import { ALIASES, eventFieldName, fieldKind } from './fields.js';
@@ -366,11 +367,6 @@ export class IisLineParser {
   }
 }
 
-/** Up to 120 characters of attacker-controlled text, control characters shown as `\xNN`. */
-export function excerpt(text: string, max = 120): string {
-  const cut = text.length > max ? `${text.slice(0, max)}…` : text;
-  return cut.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
 
 /** Reads one IIS W3C log, yielding batches of events. Never throws for bad input. */
 export async function* parseIisLog(src: EvidenceSource, issues: IssueSink): AsyncIterable<KahuEvent[]> {

@@ -1,5 +1,5 @@
 import type { FieldValue, KahuEvent, Provenance } from '../../model/index.js';
-import { flattenWindowsEvent, parseSystemTime } from '../windows/flatten.js';
+import { flattenWindowsEvent, parseSystemTime, put } from '../windows/flatten.js';
 
 /**
  * Windows events exported as JSON, in the layouts DFIR tools produce, all turned into the one Windows event
@@ -61,8 +61,8 @@ function addPayload(fields: Record<string, FieldValue>, payload: Obj): void {
   for (const [k, v] of Object.entries(payload)) {
     if (k === '#attributes') continue;
     if (isObj(v) && !('#text' in v) && !('Value' in v)) addPayload(fields, v);
-    else if (isObj(v) && '#text' in v) fields[k] = toField(v['#text']);
-    else fields[k] = toField(v);
+    else if (isObj(v) && '#text' in v) put(fields, k, toField(v['#text']));
+    else put(fields, k, toField(v));
   }
 }
 
@@ -85,9 +85,9 @@ function fromVelociraptor(o: Obj, prov: Provenance): KahuEvent {
     } else if (k === 'TimeCreated' && isObj(v)) {
       fields.TimeCreated_SystemTime = toField(v.SystemTime);
     } else if ((k === 'Execution' || k === 'Security' || k === 'Correlation') && isObj(v)) {
-      for (const [ak, av] of Object.entries(v)) fields[ak] = toField(av);
+      for (const [ak, av] of Object.entries(v)) put(fields, ak, toField(av));
     } else {
-      fields[k] = toField(v);
+      put(fields, k, toField(v));
     }
   }
   if (isObj(o.EventData)) addPayload(fields, o.EventData);
@@ -102,7 +102,7 @@ function fromVelociraptorFlat(o: Obj, prov: Provenance): KahuEvent {
   const fields: Record<string, FieldValue> = {};
   for (const [k, v] of Object.entries(o)) {
     if (k === 'EventData' || k === 'UserData') continue;
-    fields[k] = toField(v);
+    put(fields, k, toField(v));
   }
   fields.EventID = toEventId(o.EventID);
   if (o.Provider !== undefined && fields.Provider_Name === undefined) fields.Provider_Name = toField(o.Provider);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { IssueCollector } from '../../core/index.js';
 import type { KahuEvent } from '../../model/index.js';
 import { memorySource } from '../../../test/factories/source.js';
-import { SYSMON_1, ecsJson, evtxDumpJson, otrfJson, velociraptorJson } from '../../../test/factories/windows-json.js';
+import { SYSMON_1, ecsJson, evtxDumpJson, otrfJson, velociraptorJson, type WinEventSpec } from '../../../test/factories/windows-json.js';
 import { windowsEventFromJson } from './normalise.js';
 import { detectJsonEvents, parseJsonEvents } from './parser.js';
 import { JsonObjectSplitter } from './splitter.js';
@@ -68,6 +68,17 @@ describe('Windows JSON layouts', () => {
     expect(windowsEventFromJson({ hello: 'world' }, prov)).toBeNull();
     expect(windowsEventFromJson([1, 2], prov)).toBeNull();
   });
+  it('keeps an event data field named __proto__ as data in every layout', () => {
+    const hostile: WinEventSpec = { ...SYSMON_1, data: JSON.parse('{"__proto__": "evil", "Image": "x"}') as Record<string, string> };
+    for (const make of [evtxDumpJson, otrfJson, ecsJson, velociraptorJson]) {
+      const obj = JSON.parse(JSON.stringify(make(hostile))) as unknown;
+      const ev = windowsEventFromJson(obj, prov)!;
+      expect(Object.getPrototypeOf(ev.fields), make.name).toBe(Object.prototype);
+      expect(Object.getOwnPropertyDescriptor(ev.fields, '__proto__')?.value, make.name).toBe('evil');
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    }
+  });
+
   it('unwraps an Elasticsearch hit', () => {
     expect(windowsEventFromJson({ _index: 'winlogbeat', _source: ecsJson() }, prov)?.fields.EventID).toBe(1);
   });

@@ -1,6 +1,6 @@
 import type { IssueSink } from '../../core/index.js';
 import type { KahuEvent } from '../../model/index.js';
-import { excerpt } from '../iis/parser.js';
+import { excerpt } from '../text/excerpt.js';
 import { LineSplitter } from '../text/lines.js';
 import type { EvidenceParser, EvidenceSource } from '../types.js';
 import { windowsEventFromJson } from './normalise.js';

@@ -9,6 +9,13 @@ export type EvtxJson = { Event?: Record<string, unknown> } & Record<string, unkn
 
 type Obj = Record<string, unknown>;
 
+/** Sets a field whose name comes from evidence: `__proto__` becomes an own property, never the prototype. */
+export function put(fields: Record<string, FieldValue>, name: string, value: FieldValue): void {
+  if (name === '__proto__') Object.defineProperty(fields, name, { value, enumerable: true, writable: true, configurable: true });
+  else fields[name] = value;
+}
+
+
 function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -34,7 +41,7 @@ function addPayload(fields: Record<string, FieldValue>, payload: Obj): void {
       // Nested element (e.g. UserData's single wrapper element): its children are the fields.
       addPayload(fields, v);
     } else {
-      fields[k] = toField(v);
+      put(fields, k, toField(v));
     }
   }
 }
@@ -62,17 +69,17 @@ export function flattenWindowsEvent(obj: unknown, prov: Provenance): KahuEvent |
     if (k === '#attributes') continue;
     if (isObj(v)) {
       const attrs = isObj(v['#attributes']) ? v['#attributes'] : undefined;
-      if ('#text' in v) fields[k] = toField(v['#text']);
+      if ('#text' in v) put(fields, k, toField(v['#text']));
       if (attrs) {
         for (const [ak, av] of Object.entries(attrs)) {
           if (k === 'Provider') fields[`Provider_${ak}`] = toField(av);
-          else if (k === 'Execution' || k === 'Security' || k === 'Correlation') fields[ak] = toField(av);
+          else if (k === 'Execution' || k === 'Security' || k === 'Correlation') put(fields, ak, toField(av));
           else if (k === 'TimeCreated') fields[`TimeCreated_${ak}`] = toField(av);
           else fields[`${k}_${ak}`] = toField(av);
         }
       }
     } else {
-      fields[k] = toField(v);
+      put(fields, k, toField(v));
     }
   }
   if (isObj(ev.EventData)) addPayload(fields, ev.EventData);
