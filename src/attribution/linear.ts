@@ -173,10 +173,12 @@ export function nbAsLinear(p: ModelParams): LinearModel {
  * true group over (features, label) items; starts from `w0`, so the result is never worse than `w0` there.
  */
 export function fitLinear(items: Array<{ feats: Float64Array[]; label: number }>, w0: readonly number[]): { w: number[]; nll: number } {
+  // The dimension is w0's, so candidate feature sets can be compared with the same code.
+  const D = w0.length;
   const nllOf = (w: readonly number[]): number => {
     let s = 0;
     for (const it of items) {
-      const z = linearLogits(it.feats, w);
+      const z = dot(it.feats, w);
       s -= z[it.label]! - logSumExpArr(z);
     }
     return s / Math.max(1, items.length);
@@ -184,33 +186,33 @@ export function fitLinear(items: Array<{ feats: Float64Array[]; label: number }>
   let w = [...w0];
   let cur = nllOf(w);
   for (let iter = 0; iter < 40; iter++) {
-    const grad = new Array<number>(NF).fill(0);
-    const H = Array.from({ length: NF }, () => new Array<number>(NF).fill(0));
+    const grad = new Array<number>(D).fill(0);
+    const H = Array.from({ length: D }, () => new Array<number>(D).fill(0));
     for (const it of items) {
-      const z = linearLogits(it.feats, w);
+      const z = dot(it.feats, w);
       const lse = logSumExpArr(z);
-      const ef = new Array<number>(NF).fill(0);
+      const ef = new Array<number>(D).fill(0);
       const probs = new Float64Array(z.length);
       for (let g = 0; g < z.length; g++) {
         probs[g] = Math.exp(z[g]! - lse);
-        for (let k = 0; k < NF; k++) ef[k]! += probs[g]! * it.feats[g]![k]!;
+        for (let k = 0; k < D; k++) ef[k]! += probs[g]! * it.feats[g]![k]!;
       }
       const fl = it.feats[it.label]!;
-      for (let k = 0; k < NF; k++) grad[k]! += ef[k]! - fl[k]!;
+      for (let k = 0; k < D; k++) grad[k]! += ef[k]! - fl[k]!;
       for (let g = 0; g < z.length; g++) {
         const pg = probs[g]!;
         if (pg < 1e-12) continue;
         const f = it.feats[g]!;
-        for (let a = 0; a < NF; a++) {
+        for (let a = 0; a < D; a++) {
           const da = f[a]! - ef[a]!;
-          for (let b = a; b < NF; b++) H[a]![b]! += pg * da * (f[b]! - ef[b]!);
+          for (let b = a; b < D; b++) H[a]![b]! += pg * da * (f[b]! - ef[b]!);
         }
       }
     }
     const n = Math.max(1, items.length);
-    for (let a = 0; a < NF; a++) {
+    for (let a = 0; a < D; a++) {
       grad[a]! /= n;
-      for (let b = a; b < NF; b++) {
+      for (let b = a; b < D; b++) {
         H[a]![b]! /= n;
         H[b]![a] = H[a]![b]!;
       }
@@ -233,6 +235,17 @@ export function fitLinear(items: Array<{ feats: Float64Array[]; label: number }>
     if (done) break;
   }
   return { w, nll: cur };
+}
+
+function dot(feats: Float64Array[], w: readonly number[]): Float64Array {
+  const z = new Float64Array(feats.length);
+  for (let g = 0; g < feats.length; g++) {
+    let v = 0;
+    const f = feats[g]!;
+    for (let k = 0; k < w.length; k++) v += f[k]! * w[k]!;
+    z[g] = v;
+  }
+  return z;
 }
 
 /** Solves A x = b by Gaussian elimination with partial pivoting (A small and symmetric positive definite). */
