@@ -3,7 +3,7 @@
 import { beforeAll, expect, it } from 'vitest';
 import { IssueCollector } from '../../src/core/index.js';
 import { collectEvidence } from '../../src/evidence/index.js';
-import { runScan } from '../../src/case/scan.js';
+import { runScan } from '../../src/case/index.js';
 import type { Case, Finding } from '../../src/model/index.js';
 import { assessExchange } from '../../src/verdict/index.js';
 import { corpus, describeCorpus } from '../helpers/corpus.js';

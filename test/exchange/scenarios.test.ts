@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runScan } from '../../src/case/scan.js';
+import { runScan } from '../../src/case/index.js';
 import { generateExchangeEvidence, type GroundTruth, type PlantedItem } from '../../src/generate/index.js';
 import type { Case, Finding } from '../../src/model/index.js';
 import { assessExchange } from '../../src/verdict/index.js';
