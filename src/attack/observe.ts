@@ -23,7 +23,8 @@ const MAX_TIMES = 10_000;
 
 const SOFTWARE_TAG = /^attack\.(s\d{4})$/i;
 const TECHNIQUE_TAG = /^attack\.(t\d{4}(?:\.\d{3})?)$/i;
-const CVE_TAG = /^(?:cve\.)?(cve-\d{4}-\d{4,})$/i;
+// Sigma writes `cve.2021-27065`; some rules write the id itself.
+const CVE_TAG = /^cve[.-](\d{4}-\d{4,})$/i;
 
 function push(map: Map<string, Set<string>>, key: string, finding: string): void {
   let s = map.get(key);
@@ -52,7 +53,7 @@ export function observeAttack(findings: readonly Finding[], kb: AttackKb): Obser
       const s = SOFTWARE_TAG.exec(tag.trim());
       if (s) ids.add(s[1]!.toUpperCase());
       const c = CVE_TAG.exec(tag.trim());
-      if (c) push(cves, c[1]!.toUpperCase(), f.id);
+      if (c) push(cves, `CVE-${c[1]!}`, f.id);
     }
     for (const c of f.cves) push(cves, c.trim().toUpperCase(), f.id);
     let handsOn = false;

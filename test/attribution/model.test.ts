@@ -201,7 +201,10 @@ describe('observeAttack', () => {
     ]);
     expect(o.techniques.find((t) => t.id === 'T1007')!.tactics).toEqual(['discovery']);
     expect(o.software).toEqual([{ id: 'S0001', name: 'Chopstick', findings: ['f1'] }]);
-    expect(o.cves.map((c) => c.id)).toEqual(['CVE-2021-26855']);
+    expect(o.cves).toEqual([
+      { id: 'CVE-2021-26855', findings: ['f1'] },
+      { id: 'CVE-2021-27065', findings: ['f3'] },
+    ]);
     expect(o.unknown).toEqual([{ id: 'T4242', findings: ['f2'] }]);
     // Hands-on tactics (execution, discovery) give activity times.
     expect(o.activityTimes).toEqual([1000, 2000, 3000]);
