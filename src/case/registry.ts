@@ -1,6 +1,9 @@
 import { KahuError } from '../core/index.js';
 import type { IssueSink } from '../core/index.js';
 import type { Attribution, Case, CveVerdict, Detector } from '../model/index.js';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createSigmaDetector, loadRules } from '../engine/index.js';
 import { artifactDetectors, assessExchange } from '../verdict/index.js';
 import { attackAttributionStep } from '../attribution/index.js';
 import { yaraDetectors } from '../yara/index.js';
@@ -25,7 +28,29 @@ export type DetectorFactory = (opts: DetectorOptions, issues: IssueSink) => Dete
  * The detection modules `kahu scan` runs by default. Each module adds ONE line here, e.g.
  * `sigmaDetectors` from `../engine/index.js` or `yaraDetectors` from `../yara/index.js`.
  */
-export const detectorFactories: DetectorFactory[] = [yaraDetectors, () => artifactDetectors()];
+export const detectorFactories: DetectorFactory[] = [sigmaDetectors, yaraDetectors, () => artifactDetectors()];
+
+/** Kahu's built-in Sigma packs (`content/rules`), found by walking up from this module (src/ or dist/src/). */
+function builtinRulesDir(): string | null {
+  let dir = import.meta.dirname;
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(dir, 'content', 'rules'))) return join(dir, 'content', 'rules');
+    dir = dirname(dir);
+  }
+  return null;
+}
+
+/**
+ * The Sigma engine over the built-in packs plus `--rules` folders (rule problems become issues with file:line).
+ * Wiring only, added with the Exchange pack so `kahu scan` and the demo run it; the engine may replace it with its own
+ * factory (keep a single Sigma entry in the list).
+ */
+async function sigmaDetectors(opts: DetectorOptions, issues: IssueSink): Promise<Detector[]> {
+  const builtin = opts.builtinRules ? builtinRulesDir() : null;
+  const dirs = [...(builtin ? [builtin] : []), ...opts.ruleDirs];
+  if (dirs.length === 0) return [];
+  return [createSigmaDetector(await loadRules(dirs, issues))];
+}
 
 /**
  * All default detectors for a scan, in registry order. A factory that throws costs only its own
