@@ -83,6 +83,13 @@ describe('IIS W3C parser', () => {
     expect(events[0]!.fields['time-taken']).toBe(31);
   });
 
+  it('keeps reading with the last #Fields when a header block was cut after #Software', async () => {
+    const text = iisLog([{ fields: IIS_DEFAULT_FIELDS, records: [rec] }]) + '#Software: Microsoft Internet Information Services 10.0\r\n#Version: 1.0\r\n' + iisLine(IIS_DEFAULT_FIELDS, rec);
+    const { events, issues } = await parse(text);
+    expect(issues.all()).toEqual([]);
+    expect(events.map((e) => e.prov.locator.line)).toEqual([5, 8]);
+  });
+
   it('uses the #Date day when the fields carry time only', async () => {
     const f = ['time', 'cs-uri-stem'];
     const { events } = await parse(iisHeader(f, '2020-12-31 23:00:00') + iisLine(f, { time: '23:59:59.5', 'cs-uri-stem': '/' }));

@@ -359,10 +359,10 @@ export class IisLineParser {
       // `#Date: 2019-09-03 10:04:35` – the block's start; the day is used when the data has `time` only.
       const d = parseDay(text.slice(6).trim().slice(0, 10));
       this.headerDay = d < 0 ? null : d;
-    } else if (text.startsWith('#Software:')) {
-      // A new header block starts: the previous #Fields no longer applies until the new one arrives.
-      this.block = null;
     }
+    // `#Software` starts a new header block, but the previous #Fields stays in force until the block's own
+    // #Fields arrives: a block cut after `#Software` (crash while writing the header) must not orphan the
+    // rest of the file. A changed field set is caught by the value count of each line.
     // Other directives (#Version, #Remark, #Start-Date, #End-Date) and free comments carry no records.
   }
 }
