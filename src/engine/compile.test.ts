@@ -66,3 +66,17 @@ describe('compileCidr', () => {
     expect(compileCidr('::1/128')('0:0:0:0:0:0:0:1')).toBe(true);
   });
 });
+
+describe('regexLiteral', () => {
+  it('finds a literal every match contains, or none', async () => {
+    const { regexLiteral } = await import('./rule-index.js');
+    expect(regexLiteral('\\$PSHome\\[\\s*\\d{1,3}\\s*\\]')).toBe('$pshome[');
+    expect(regexLiteral('cmd.{0,5}(?:/c|/r).+powershell.+x')).toBe('powershell');
+    expect(regexLiteral('abc|defgh')).toBeNull();
+    expect(regexLiteral('(?i)invoke-expressio?n')).toBe('invoke-expressi');
+    expect(regexLiteral('abcd*e')).toBe('abc');
+    expect(regexLiteral('ab[cdefgh]ij')).toBeNull();
+    expect(regexLiteral('x{0,3}yyyy')).toBe('yyyy');
+    expect(regexLiteral('\\\\windows\\\\temp\\\\')).toBe('\\windows\\temp\\');
+  });
+});

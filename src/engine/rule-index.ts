@@ -1,7 +1,7 @@
-import RE2 from 're2';
 import type { KahuEvent } from '../model/index.js';
 import { exprFields, type DetectionIR, type Expr, type MappedRule } from '../sigma/index.js';
 import { compileExpr, EvalCtx, requiredValues, type Matcher } from './compile.js';
+import { LiteralSet } from './literal-set.js';
 
 /** One mapped rule variant, compiled. */
 export interface CompiledTarget {
@@ -12,108 +12,189 @@ export interface CompiledTarget {
   match: Matcher;
   /** Event field names the variant reads (for the finding's values). */
   fields: string[];
-  /** Dense number, for the per-event prefilter stamps. */
+  /** Dense number. */
   num: number;
   /**
-   * Required literals: the variant cannot match unless one of these (field, lower-cased literal) pairs
-   * occurs (the field's lower-cased value contains the literal). Null when no such set was found.
+   * Required literals, as clauses that must all hold: each clause is a set of (field, lower-cased literal)
+   * pairs of which at least one must occur (the field's lower-cased value contains the literal). Empty when
+   * nothing is required (the variant is always evaluated).
    */
-  anchor: Array<{ field: string; lit: string }> | null;
+  clauses: Clause[];
 }
+
+/** A disjunction of literal occurrences. */
+export type Clause = Array<{ field: string; lit: string }>;
 
 /** Fields the Channel/EventID index already pins: useless as literal anchors. */
 const INDEXED = new Set(['Channel', 'EventID', 'Provider_Name']);
+const MAX_CLAUSES = 4;
+
+function clauseScore(c: Clause): number {
+  // Prefer long literals (rarer) and few alternatives.
+  return Math.min(...c.map((x) => x.lit.length)) * 100 - c.length;
+}
 
 /**
- * Finds a set of (field, literal) pairs of which at least one must occur for `e` to hold: a pattern test
- * needs its longest literal; AND takes its most selective child (longest shortest literal); OR needs an
- * anchor in every branch and unites them. Anything else (negation, regex, numbers, keywords) gives none.
+ * Literal clauses an expression implies (conjunctive normal form over "field contains literal"): a pattern
+ * test needs its longest literal; AND keeps its children's clauses (the best few); OR needs a clause from
+ * every branch and unites them. Negations, regexes, numbers and keywords imply nothing.
  */
-export function literalAnchor(e: Expr): Array<{ field: string; lit: string }> | null {
+export function literalClauses(e: Expr): Clause[] {
   switch (e.kind) {
     case 'field': {
-      if (INDEXED.has(e.field) || e.test.op !== 'pattern') return null;
+      if (INDEXED.has(e.field)) return [];
+      if (e.test.op === 're') {
+        const lit = regexLiteral(e.test.source);
+        return lit ? [[{ field: e.field, lit }]] : [];
+      }
+      if (e.test.op !== 'pattern') return [];
       let best = '';
       for (const p of e.test.parts) if (p.t === 'lit' && p.v.length > best.length) best = p.v;
       const lit = best.toLowerCase();
       // Lower-casing must not change the length, or containment in the lowered value is not guaranteed.
-      return lit.length >= 2 && lit.length === best.length ? [{ field: e.field, lit }] : null;
+      return lit.length >= 1 && lit.length === best.length ? [[{ field: e.field, lit }]] : [];
     }
     case 'and': {
-      let best: Array<{ field: string; lit: string }> | null = null;
-      let score = -1;
-      for (const a of e.args) {
-        const x = literalAnchor(a);
-        if (!x) continue;
-        const sc = Math.min(...x.map((y) => y.lit.length)) * 1000 - x.length;
-        if (sc > score) {
-          best = x;
-          score = sc;
-        }
-      }
-      return best;
+      const all = e.args.flatMap(literalClauses);
+      return all.sort((a, b) => clauseScore(b) - clauseScore(a)).slice(0, MAX_CLAUSES);
     }
     case 'or': {
-      const out: Array<{ field: string; lit: string }> = [];
+      const out: Clause = [];
       for (const a of e.args) {
-        const x = literalAnchor(a);
-        if (!x) return null;
-        out.push(...x);
+        const cs = literalClauses(a);
+        if (cs.length === 0) return [];
+        out.push(...cs[0]!);
       }
-      return out;
+      return [out];
     }
     case 'not':
     case 'const':
     case 'keyword':
-      return null;
+      return [];
   }
+}
+
+/**
+ * A literal a regular expression needs in every match (lower-cased), or null: the longest run of plain
+ * characters at the top level of a pattern without top-level alternation. Quantified characters, groups,
+ * classes and escapes other than escaped punctuation end a run. Only used to skip rules, never to match.
+ */
+export function regexLiteral(source: string): string | null {
+  let depth = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === '\\') i++;
+    else if (c === '[') {
+      // Skip a character class (`]` first in the class is literal).
+      i++;
+      if (source[i] === '^') i++;
+      if (source[i] === ']') i++;
+      while (i < source.length && source[i] !== ']') i += source[i] === '\\' ? 2 : 1;
+    } else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) return null;
+  }
+  let best = '';
+  let run = '';
+  const end = (): void => {
+    if (run.length > best.length) best = run;
+    run = '';
+  };
+  depth = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    const next = source[i + 1];
+    const optional = next === '*' || next === '?' || (next === '{' && /^\{0*(,|\})/.test(source.slice(i + 1)));
+    if (c === '\\') {
+      const e = source[i + 1];
+      i++;
+      if (e !== undefined && /[^A-Za-z0-9]/.test(e) && depth === 0) {
+        const opt = source[i + 1] === '*' || source[i + 1] === '?' || source[i + 1] === '{';
+        if (opt) end();
+        else run += e;
+      } else end();
+      continue;
+    }
+    if (c === '[') {
+      end();
+      i++;
+      if (source[i] === '^') i++;
+      if (source[i] === ']') i++;
+      while (i < source.length && source[i] !== ']') i += source[i] === '\\' ? 2 : 1;
+      continue;
+    }
+    if (c === '(') {
+      end();
+      depth++;
+      continue;
+    }
+    if (c === ')') {
+      depth--;
+      end();
+      continue;
+    }
+    if (depth > 0) continue;
+    if ('.^$*+?{}|'.includes(c)) {
+      end();
+      if (c === '{') while (i < source.length && source[i] !== '}') i++;
+      continue;
+    }
+    if (optional) {
+      end();
+      continue;
+    }
+    run += c;
+  }
+  end();
+  const lit = best.toLowerCase();
+  return lit.length >= 3 && lit.length === best.length ? lit : null;
 }
 
 /** Literal tests of one field within one candidate list. */
 interface FieldFilter {
   field: string;
-  /** RE2 set over the literals (many literals) or the literals themselves (few). */
-  set: { match(s: string): number[] } | null;
+  /** Aho–Corasick automaton over the literals (many literals), or null (few: String.includes each). */
+  set: LiteralSet | null;
   lits: string[];
-  /** Literal index → target numbers. */
-  targets: number[][];
+  /** Literal index → clause numbers (bucket-local). */
+  clauses: number[][];
 }
 
 /** The prefilter of one candidate list. */
 interface Bucket {
   targets: CompiledTarget[];
   filters: FieldFilter[];
+  /** Per target (same order): its clause numbers. */
+  targetClauses: number[][];
+  clauseCount: number;
 }
-
-const RE_META = /[.*+?^${}()|[\]\\]/g;
 
 function buildBucket(targets: CompiledTarget[]): Bucket {
   const byField = new Map<string, Map<string, number[]>>();
+  const targetClauses: number[][] = [];
+  let clauseCount = 0;
   for (const t of targets) {
-    if (!t.anchor) continue;
-    for (const { field, lit } of t.anchor) {
-      let m = byField.get(field);
-      if (!m) byField.set(field, (m = new Map()));
-      const list = m.get(lit);
-      if (!list) m.set(lit, [t.num]);
-      else if (list.at(-1) !== t.num) list.push(t.num);
+    const nums: number[] = [];
+    for (const clause of t.clauses) {
+      const c = clauseCount++;
+      nums.push(c);
+      for (const { field, lit } of clause) {
+        let m = byField.get(field);
+        if (!m) byField.set(field, (m = new Map<string, number[]>()));
+        const list = m.get(lit);
+        if (!list) m.set(lit, [c]);
+        else if (list.at(-1) !== c) list.push(c);
+      }
     }
+    targetClauses.push(nums);
   }
   const filters: FieldFilter[] = [];
   for (const [field, m] of byField) {
     const lits = [...m.keys()];
-    let set: FieldFilter['set'] = null;
-    if (lits.length > 8) {
-      try {
-        set = new RE2.Set(lits.map((l) => l.replace(RE_META, '\\$&')), 'u');
-      } catch {
-        // A literal RE2 cannot take (e.g. a lone surrogate): test the literals one by one instead.
-        set = null;
-      }
-    }
-    filters.push({ field, set, lits, targets: lits.map((l) => m.get(l)!) });
+    const set = lits.length > 8 ? new LiteralSet(lits) : null;
+    filters.push({ field, set, lits, clauses: lits.map((l) => m.get(l)!) });
   }
-  return { targets, filters };
+  return { targets, filters, targetClauses, clauseCount };
 }
 
 interface SourceIndex {
@@ -145,7 +226,7 @@ export class RuleIndex {
           match: compileExpr(t.expr),
           fields: [...exprFields(t.expr)],
           num: this.targets.length,
-          anchor: literalAnchor(t.expr),
+          clauses: literalClauses(t.expr),
         };
         this.targets.push(ct);
         let si = this.sources.get(t.source);
@@ -211,26 +292,24 @@ export class RuleIndex {
     if (!b || b.targets.length === 0) return 0;
     const ctx = this.ctx;
     ctx.reset(ev.fields);
-    if (this.stamps.length < this.targets.length) this.stamps = new Uint32Array(this.targets.length);
+    if (this.stamps.length < b.clauseCount) this.stamps = new Uint32Array(Math.max(b.clauseCount, this.stamps.length * 2));
     const stamps = this.stamps;
     const epoch = (this.epoch = (this.epoch + 1) >>> 0 || 1);
-    // Literal prefilter: one pass per field over all the literals the bucket's rules require.
-    for (const f of prefilter ? b.filters : []) {
-      const v = ctx.lowerOf(f.field);
-      if (v === null) continue;
-      const vals = typeof v === 'string' ? [v] : v;
-      for (const s of vals) {
-        if (f.set) {
-          for (const k of f.set.match(s)) for (const n of f.targets[k]!) stamps[n] = epoch;
-        } else {
-          for (let k = 0; k < f.lits.length; k++) if (s.includes(f.lits[k]!)) for (const n of f.targets[k]!) stamps[n] = epoch;
-        }
+    if (prefilter) {
+      // One pass per field over all the literals the bucket's rules require; mark the clauses that hold.
+      for (const f of b.filters) {
+        const v = ctx.lowerOf(f.field);
+        if (v === null) continue;
+        if (typeof v === 'string') scan(f, v, stamps, epoch);
+        else for (const x of v) scan(f, x, stamps, epoch);
       }
     }
     let seen: Set<string> | null = null;
     let evaluated = 0;
-    for (const t of b.targets) {
-      if (prefilter && t.anchor && stamps[t.num] !== epoch) continue;
+    const targets = b.targets;
+    outer: for (let i = 0; i < targets.length; i++) {
+      const t = targets[i]!;
+      if (prefilter) for (const c of b.targetClauses[i]!) if (stamps[c] !== epoch) continue outer;
       evaluated++;
       if (!t.match(ctx)) continue;
       seen ??= new Set();
@@ -239,5 +318,16 @@ export class RuleIndex {
       hit(t);
     }
     return evaluated;
+  }
+}
+
+/** Marks the clauses whose literal occurs in `s`. */
+function scan(f: FieldFilter, s: string, stamps: Uint32Array, epoch: number): void {
+  if (f.set) {
+    f.set.scan(s, (k) => {
+      for (const c of f.clauses[k]!) stamps[c] = epoch;
+    });
+  } else {
+    for (let k = 0; k < f.lits.length; k++) if (s.includes(f.lits[k]!)) for (const c of f.clauses[k]!) stamps[c] = epoch;
   }
 }

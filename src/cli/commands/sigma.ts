@@ -6,7 +6,7 @@ import { loadMappings, loadRules, mapRules } from '../../sigma/index.js';
 
 /** Strips terminal control sequences from text that may come from rule files or evidence. */
 function clean(s: string): string {
-  // eslint-disable-next-line no-control-regex
+   
   return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '?');
 }
 

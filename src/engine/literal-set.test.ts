@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { LiteralSet } from './literal-set.js';
+
+function found(lits: string[], s: string): number[] {
+  const set = new Set<number>();
+  new LiteralSet(lits).scan(s, (k) => set.add(k));
+  return [...set].sort((a, b) => a - b);
+}
+
+describe('LiteralSet', () => {
+  it('finds overlapping and nested literals', () => {
+    expect(found(['he', 'she', 'his', 'hers'], 'ushers')).toEqual([0, 1, 3]);
+    expect(found(['a', 'aa', 'aaa'], 'aa')).toEqual([0, 1]);
+    expect(found(['\\cmd.exe', 'cmd', ' -enc '], 'c:\\windows\\cmd.exe -enc x')).toEqual([0, 1, 2]);
+    expect(found(['xyz'], 'xxyxyz')).toEqual([0]);
+    expect(found(['🦆', 'b'], 'a🦆')).toEqual([0]);
+  });
+
+  it('agrees with String.includes on random literal sets', () => {
+    let x = 7;
+    const r = (n: number): number => ((x = (x * 1103515245 + 12345) & 0x7fffffff) % n);
+    for (let round = 0; round < 500; round++) {
+      const lits = Array.from({ length: 1 + r(30) }, () => Array.from({ length: 1 + r(4) }, () => 'abc'[r(3)]).join(''));
+      const s = Array.from({ length: r(40) }, () => 'abcd'[r(4)]).join('');
+      const want = lits.map((l, k) => (s.includes(l) ? k : -1)).filter((k) => k >= 0);
+      expect(found(lits, s)).toEqual(want);
+    }
+  });
+});
