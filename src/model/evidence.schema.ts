@@ -11,6 +11,7 @@ export const EvidenceFormat = z.enum([
   'evtx',
   'json-events',
   'zip',
+  'gzip',
   'unrecognised',
 ]);
 /** A recognised evidence format. */

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IssueCollector } from '../../src/core/index.js';
 import { collectEvidence, inventoryEvent, type EvidenceEntry } from '../../src/evidence/index.js';
@@ -166,6 +167,37 @@ describe('collectEvidence', () => {
     for await (const b of entry.parser!.parse(entry, issues)) events.push(...b);
     expect(issues.all().some((i) => i.code === 'io' && /too many bytes/.test(i.message))).toBe(true);
     expect(events.length).toBeGreaterThan(100);
+  });
+
+  it('reads gzip files through in one pass, with the header name, bomb guard and corrupt-data reason', async () => {
+    writeFileSync(join(dir, 'u_ex210303.log.gz'), gzipSync(Buffer.from(iis)));
+    // FNAME in the header (RFC 1952 FLG bit 3) wins over the file name.
+    const named = gzipSync(Buffer.from(iis));
+    const withName = Buffer.concat([named.subarray(0, 3), Buffer.from([named[3]! | 0x08]), named.subarray(4, 10), Buffer.from('orig.log\0'), named.subarray(10)]);
+    writeFileSync(join(dir, 'rotated.gz'), withName);
+    writeFileSync(join(dir, 'bomb.gz'), gzipSync(Buffer.alloc(30 * 1024 * 1024)));
+    writeFileSync(join(dir, 'broken.gz'), Buffer.concat([gzipSync(Buffer.from(iis)).subarray(0, 12), Buffer.alloc(64, 0xff)]));
+    const { entries, issues } = await collect(['u_ex210303.log.gz', 'rotated.gz', 'bomb.gz', 'broken.gz'].map((f) => join(dir, f)));
+    expect(entries.map((e) => [e.id, e.path.slice(dir.length + 1), e.format, e.readable])).toEqual([
+      ['e0001', 'u_ex210303.log.gz', 'gzip', true],
+      ['e0001.1', 'u_ex210303.log.gz!/u_ex210303.log', 'iis-w3c', true],
+      ['e0002', 'rotated.gz', 'gzip', true],
+      ['e0002.1', 'rotated.gz!/orig.log', 'iis-w3c', true],
+      ['e0003', 'bomb.gz', 'gzip', true],
+      ['e0003.1', 'bomb.gz!/bomb', 'unrecognised', true],
+      ['e0004', 'broken.gz', 'gzip', true],
+      ['e0004.1', 'broken.gz!/broken', 'unrecognised', false],
+    ]);
+    expect(entries[1]!.size).toBe(Buffer.byteLength(iis));
+    expect((await drain(entries[3]!)).toString()).toBe(iis);
+    expect(entries[7]!.reason).toMatch(/cannot decompress/);
+    expect(issues.all().some((i) => i.code === 'io' && i.location?.path?.endsWith('broken.gz!/broken'))).toBe(true);
+    await expect(drain(entries[5]!)).rejects.toThrow(/ratio over 200:1/);
+    const parsed = new IssueCollector();
+    const events = [];
+    for await (const b of entries[1]!.parser!.parse(entries[1]!, parsed)) events.push(...b);
+    expect(events).toHaveLength(1);
+    expect(events[0]!.prov.path).toBe(entries[1]!.path);
   });
 
   it('applies caller zip limits (entry count)', async () => {

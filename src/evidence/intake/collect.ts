@@ -7,6 +7,7 @@ import type { MagicType } from '../files/magic.js';
 import type { EvidenceParser, EvidenceSource } from '../types.js';
 import { detectFormat } from './detect.js';
 import { headOf, readFileChunks, readFileHead } from './file-source.js';
+import { gunzipFile, gzipInnerName, gzipSizeHint } from './gzip.js';
 import { DEFAULT_ZIP_LIMITS, probeZip, walkZip, type ZipLimits } from './zip.js';
 
 /** One input after intake: a readable source plus what intake learned. */
@@ -17,7 +18,7 @@ export interface EvidenceEntry extends EvidenceSource {
   atime: string | null;
   ctime: string | null;
   birthtime: string | null;
-  /** From content detection; `zip` only for the archive itself (its entries follow it as their own entries). */
+  /** From content detection; `zip`/`gzip` only for the compressed file itself (its content follows as its own entries). */
   format: EvidenceFormat;
   /** The parser for `format`, null when unrecognised (or for an archive). */
   parser: EvidenceParser | null;
@@ -128,6 +129,10 @@ export async function* collectEvidence(
       yield { ...base, format: 'unrecognised', parser: null, reason: 'ZIP-based document (Office/Java package): inventoried, not expanded' };
       return;
     }
+    if (det.magic === 'gzip') {
+      yield* fromGzip(path, head, base);
+      return;
+    }
     yield { ...base, format: det.format, parser: det.parser, ...(det.reason !== undefined ? { reason: det.reason } : {}) };
     if (det.reason !== undefined && det.magic !== 'empty') {
       issues.report({ code: 'unrecognised-format', severity: 'info', message: det.reason, location: { path } });
@@ -177,6 +182,42 @@ export async function* collectEvidence(
       }
     } catch (err) {
       issues.report({ code: 'zip-refused', severity: 'error', message: `zip archive unreadable: ${(err as Error).message}`, location: { path } });
+    }
+  }
+
+  async function* fromGzip(path: string, head: Buffer, container: Omit<EvidenceEntry, 'format' | 'parser'>): AsyncGenerator<EvidenceEntry> {
+    yield { ...container, format: 'gzip', parser: null };
+    const innerName = gzipInnerName(basename(path), head);
+    const shown = `${path}!/${innerName}`;
+    const id = `${container.id}.1`;
+    let size = 0;
+    try {
+      size = await gzipSizeHint(path, container.size);
+    } catch {
+      size = 0;
+    }
+    const open = (): AsyncIterable<Buffer> => gunzipFile(path, container.size, limits);
+    const common = { id, path: shown, size, mtime: container.mtime, atime: null, ctime: null, birthtime: null, parent: container.id };
+    let inner: Buffer;
+    try {
+      inner = await headOf(open());
+    } catch (err) {
+      const reason = `cannot decompress: ${(err as Error).message}`;
+      issues.report({ code: 'io', severity: 'error', message: reason, location: { path: shown } });
+      yield { ...common, format: 'unrecognised', parser: null, reason, magic: 'empty', readable: false, open: nothing };
+      return;
+    }
+    const det = detectFormat(inner, innerName);
+    const entry = { ...common, magic: det.magic, readable: true, open };
+    if (det.format === 'zip' || det.magic === 'gzip') {
+      const reason = 'archive inside a gzip file: not expanded (archives are read one level deep)';
+      issues.report({ code: 'unrecognised-format', severity: 'info', message: reason, location: { path: shown } });
+      yield { ...entry, format: 'unrecognised', parser: null, reason };
+      return;
+    }
+    yield { ...entry, format: det.format, parser: det.parser, ...(det.reason !== undefined ? { reason: det.reason } : {}) };
+    if (det.reason !== undefined && det.magic !== 'empty') {
+      issues.report({ code: 'unrecognised-format', severity: 'info', message: det.reason, location: { path: shown } });
     }
   }
 

@@ -19,7 +19,7 @@ describe('detectFormat', () => {
     expect(garbage).toMatchObject({ format: 'unrecognised', parser: null, magic: 'binary' });
     expect(garbage.reason).toMatch(/binary data/);
     expect(detectFormat(Buffer.alloc(0), 'a.log').reason).toBe('empty file');
-    expect(detectFormat(Buffer.from('\x1f\x8b\x08\x00', 'latin1'), 'u_ex.log.gz').reason).toMatch(/gzip.*not expanded/);
+    expect(detectFormat(Buffer.from('7z\xbc\xaf\x27\x1c\x00\x04', 'latin1'), 'logs.7z').reason).toMatch(/7-Zip.*not expanded/);
   });
 
   it('survives a parser whose detect throws', () => {

@@ -58,7 +58,6 @@ export function unrecognisedReason(magic: MagicType): string {
       return 'UTF-16 text (not a log format Kahu reads; convert to UTF-8)';
     case 'binary':
       return 'binary data with no known signature';
-    case 'gzip':
     case 'bzip2':
     case 'xz':
     case 'zstd':
@@ -66,6 +65,8 @@ export function unrecognisedReason(magic: MagicType): string {
     case 'rar':
     case 'cab':
       return `${MAGIC_DESCRIPTION[magic]}: not expanded (extract it, or re-pack as .zip); inventoried as a file`;
+    case 'gzip':
+      return 'gzip-compressed data: read through as its own entry';
     case 'aspx':
     case 'der':
     case 'elf':

@@ -2,7 +2,7 @@ import { close as fsClose, constants, fstatSync, open as fsOpen, read as fsRead,
 import { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import type { Entry, ZipFile } from 'yauzl';
-import type { IssueSink } from '../../core/index.js';
+import { KahuError, type IssueSink } from '../../core/index.js';
 
 /**
  * Zip archives read in place: entries are streamed from the archive with yauzl (random access through the
@@ -212,9 +212,16 @@ async function* streamEntry(archive: string, entry: Entry, shared: () => ZipFile
     zf = await openZip(archive);
     own = true;
   }
+  let got = 0;
   try {
     const stream = await zf.openReadStreamPromise(entry);
-    for await (const chunk of stream) yield chunk as Buffer;
+    for await (const chunk of stream) {
+      got += (chunk as Buffer).length;
+      yield chunk as Buffer;
+    }
+  } catch (err) {
+    // yauzl's errors (bad local header, inflate error, content longer than declared) as located Kahu errors.
+    throw new KahuError('io', `zip entry unreadable after ${got} bytes: ${(err as Error).message}`, { cause: err, location: { offset: got } });
   } finally {
     if (own) zf.close();
   }
