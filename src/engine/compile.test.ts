@@ -80,3 +80,11 @@ describe('regexLiteral', () => {
     expect(regexLiteral('\\\\windows\\\\temp\\\\')).toBe('\\windows\\temp\\');
   });
 });
+
+describe('regexAlternatives', () => {
+  it('splits only at top-level bars', async () => {
+    const { regexAlternatives } = await import('./rule-index.js');
+    expect(regexAlternatives('ab|c(d|e)|[|]x|\\|y')).toEqual(['ab', 'c(d|e)', '[|]x', '\\|y']);
+    expect(regexAlternatives('abc')).toEqual(['abc']);
+  });
+});

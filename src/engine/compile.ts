@@ -305,6 +305,67 @@ function compileValueTest(field: string | null, test: ValueTest): Matcher {
   }
 }
 
+/** Shape of a single-literal pattern: whole value, prefix, suffix or substring. */
+function literalShape(parts: readonly PatternPart[]): { mode: 'eq' | 'prefix' | 'suffix' | 'contains'; lit: string } | null {
+  const lits = parts.filter((p) => p.t === 'lit');
+  if (lits.length !== 1 || parts.some((p) => p.t === 'one')) return null;
+  const lit = (lits[0] as { v: string }).v;
+  const a = parts[0]?.t === 'any';
+  const z = parts.at(-1)?.t === 'any';
+  if (parts.length !== 1 + (a ? 1 : 0) + (z ? 1 : 0)) return null;
+  return { mode: a && z ? 'contains' : a ? 'suffix' : z ? 'prefix' : 'eq', lit };
+}
+
+/**
+ * Compiles OR arguments, merging the many single-literal tests on one field (a rule's value list:
+ * `Image|endswith: [...100 names]`) into one matcher per field and shape, so a long list costs one closure
+ * and a Set lookup or a tight loop instead of a hundred closures.
+ */
+function mergeLiteralOr(args: readonly Expr[]): Matcher[] {
+  const groups = new Map<string, { field: string; cased: boolean; mode: string; lits: string[] }>();
+  const rest: Matcher[] = [];
+  for (const a of args) {
+    const shape = a.kind === 'field' && a.test.op === 'pattern' ? literalShape(a.test.parts) : null;
+    if (!shape || a.kind !== 'field' || a.test.op !== 'pattern') {
+      rest.push(compileExpr(a));
+      continue;
+    }
+    const key = `${a.field}\u0000${a.test.cased}\u0000${shape.mode}`;
+    const g = groups.get(key);
+    const lit = a.test.cased ? shape.lit : shape.lit.toLowerCase();
+    if (g) g.lits.push(lit);
+    else groups.set(key, { field: a.field, cased: a.test.cased, mode: shape.mode, lits: [lit] });
+  }
+  const out: Matcher[] = [];
+  for (const g of groups.values()) {
+    let test: (s: string) => boolean;
+    const lits = g.lits;
+    if (g.mode === 'eq') {
+      const set = new Set(lits);
+      test = (s) => set.has(s);
+    } else if (g.mode === 'prefix') {
+      test = (s) => lits.some((l) => s.startsWith(l));
+    } else if (g.mode === 'suffix') {
+      test = (s) => lits.some((l) => s.endsWith(l));
+    } else {
+      test = (s) => lits.some((l) => s.includes(l));
+    }
+    const field = g.field;
+    if (g.cased) {
+      out.push((ctx) => {
+        const v = ctx.fields[field];
+        return v !== undefined && onValue(v, test);
+      });
+    } else {
+      out.push((ctx) => {
+        const l = ctx.lowerOf(field);
+        return l === null ? false : typeof l === 'string' ? test(l) : l.some(test);
+      });
+    }
+  }
+  return [...out, ...rest];
+}
+
 /** Compiles an IR expression into a matcher. */
 export function compileExpr(e: Expr): Matcher {
   switch (e.kind) {
@@ -326,7 +387,8 @@ export function compileExpr(e: Expr): Matcher {
       };
     }
     case 'or': {
-      const ms = e.args.map(compileExpr);
+      const ms = mergeLiteralOr(e.args);
+      if (ms.length === 1) return ms[0]!;
       return (ctx) => {
         for (const m of ms) if (m(ctx)) return true;
         return false;

@@ -44,8 +44,8 @@ export function literalClauses(e: Expr): Clause[] {
     case 'field': {
       if (INDEXED.has(e.field)) return [];
       if (e.test.op === 're') {
-        const lit = regexLiteral(e.test.source);
-        return lit ? [[{ field: e.field, lit }]] : [];
+        const lits = regexAlternatives(e.test.source).map(regexLiteral);
+        return lits.length > 0 && lits.every((l) => l !== null) ? [lits.map((lit) => ({ field: e.field, lit: lit }))] : [];
       }
       if (e.test.op !== 'pattern') return [];
       let best = '';
@@ -67,11 +67,46 @@ export function literalClauses(e: Expr): Clause[] {
       }
       return [out];
     }
+    case 'keyword': {
+      // A keyword needs its literal in some field: the pseudo-field `*` scans every field of the event.
+      if (e.test.op !== 'pattern') return [];
+      let best = '';
+      for (const p of e.test.parts) if (p.t === 'lit' && p.v.length > best.length) best = p.v;
+      const lit = best.toLowerCase();
+      return lit.length >= 1 && lit.length === best.length ? [[{ field: ANY_FIELD, lit }]] : [];
+    }
     case 'not':
     case 'const':
-    case 'keyword':
       return [];
   }
+}
+
+/** Pseudo-field of keyword clauses: any field of the event. */
+const ANY_FIELD = '*';
+
+/** Splits a regex at its top-level `|` (outside groups and classes); one element when there is none. */
+export function regexAlternatives(source: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === '\\') i++;
+    else if (c === '[') {
+      i++;
+      if (source[i] === '^') i++;
+      if (source[i] === ']') i++;
+      while (i < source.length && source[i] !== ']') i += source[i] === '\\' ? 2 : 1;
+    } else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) {
+      out.push(source.slice(start, i));
+      start = i + 1;
+    }
+  }
+  out.push(source.slice(start));
+  // A leading inline flag group `(?i)` belongs to every alternative; it holds no literal, so dropping it is safe.
+  return out;
 }
 
 /**
@@ -298,6 +333,15 @@ export class RuleIndex {
     if (prefilter) {
       // One pass per field over all the literals the bucket's rules require; mark the clauses that hold.
       for (const f of b.filters) {
+        if (f.field === ANY_FIELD) {
+          for (const k in ctx.fields) {
+            const v = ctx.lowerOf(k);
+            if (v === null) continue;
+            if (typeof v === 'string') scan(f, v, stamps, epoch);
+            else for (const x of v) scan(f, x, stamps, epoch);
+          }
+          continue;
+        }
         const v = ctx.lowerOf(f.field);
         if (v === null) continue;
         if (typeof v === 'string') scan(f, v, stamps, epoch);
