@@ -200,6 +200,17 @@ describe('collectEvidence', () => {
     expect(events[0]!.prov.path).toBe(entries[1]!.path);
   });
 
+  it('decompresses a gzip log stored inside a zip, in one stream', async () => {
+    writeFileSync(join(dir, 'rotated.zip'), buildZip([{ name: 'W3SVC1/u_ex210302.log.gz', data: gzipSync(Buffer.from(iis)), method: 0 }]));
+    const { entries } = await collect([join(dir, 'rotated.zip')]);
+    expect(entries.map((e) => [e.id, e.path.slice(dir.length + 1), e.format, e.parent])).toEqual([
+      ['e0001', 'rotated.zip', 'zip', undefined],
+      ['e0001.1', 'rotated.zip!/W3SVC1/u_ex210302.log.gz', 'gzip', 'e0001'],
+      ['e0001.1.1', 'rotated.zip!/W3SVC1/u_ex210302.log.gz!/u_ex210302.log', 'iis-w3c', 'e0001.1'],
+    ]);
+    expect((await drain(entries[2]!)).toString()).toBe(iis);
+  });
+
   it('applies caller zip limits (entry count)', async () => {
     const { entries, issues } = await (async () => {
       const issues = new IssueCollector();

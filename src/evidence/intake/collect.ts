@@ -7,7 +7,7 @@ import type { MagicType } from '../files/magic.js';
 import type { EvidenceParser, EvidenceSource } from '../types.js';
 import { detectFormat } from './detect.js';
 import { headOf, readFileChunks, readFileHead } from './file-source.js';
-import { gunzipFile, gzipInnerName, gzipSizeHint } from './gzip.js';
+import { gunzipStream, gzipInnerName, gzipSizeHint } from './gzip.js';
 import { DEFAULT_ZIP_LIMITS, probeZip, walkZip, type ZipLimits } from './zip.js';
 
 /** One input after intake: a readable source plus what intake learned. */
@@ -169,6 +169,11 @@ export async function* collectEvidence(
         }
         const det = detectFormat(head, basename(item.name));
         const entry = { ...common, magic: det.magic, readable: true, open: () => item.open() };
+        if (det.magic === 'gzip') {
+          // A compressed log inside a zip (collections of rotated logs): decompressed as a stream too.
+          yield* fromGzip(null, head, entry);
+          continue;
+        }
         if (det.format === 'zip') {
           const reason = 'ZIP archive inside an archive: not expanded (archives are read one level deep; extract it to scan its content)';
           issues.report({ code: 'unrecognised-format', severity: 'info', message: reason, location: { path: shown } });
@@ -185,18 +190,20 @@ export async function* collectEvidence(
     }
   }
 
-  async function* fromGzip(path: string, head: Buffer, container: Omit<EvidenceEntry, 'format' | 'parser'>): AsyncGenerator<EvidenceEntry> {
+  /** A gzip file (on disk, or inside a zip: `diskPath` null) and its content as entry `<id>.1`. */
+  async function* fromGzip(diskPath: string | null, head: Buffer, container: Omit<EvidenceEntry, 'format' | 'parser'>): AsyncGenerator<EvidenceEntry> {
     yield { ...container, format: 'gzip', parser: null };
-    const innerName = gzipInnerName(basename(path), head);
-    const shown = `${path}!/${innerName}`;
+    const innerName = gzipInnerName(basename(container.path), head);
+    const shown = `${container.path}!/${innerName}`;
     const id = `${container.id}.1`;
     let size = 0;
     try {
-      size = await gzipSizeHint(path, container.size);
+      // ISIZE needs random access: read it on disk; inside a zip the size stays unknown (0) until read.
+      if (diskPath !== null) size = await gzipSizeHint(diskPath, container.size);
     } catch {
       size = 0;
     }
-    const open = (): AsyncIterable<Buffer> => gunzipFile(path, container.size, limits);
+    const open = (): AsyncIterable<Buffer> => gunzipStream(container.open(), container.size, limits);
     const common = { id, path: shown, size, mtime: container.mtime, atime: null, ctime: null, birthtime: null, parent: container.id };
     let inner: Buffer;
     try {

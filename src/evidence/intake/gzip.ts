@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { KahuError } from '../../core/index.js';
-import { openReadOnly, readFileChunks } from './file-source.js';
+import { openReadOnly } from './file-source.js';
 import type { ZipLimits } from './zip.js';
 
 /**
@@ -50,8 +50,8 @@ export async function gzipSizeHint(path: string, fileSize: number): Promise<numb
  * Streams the decompressed content. Bomb guard: more than `maxEntryBytes`, or more than `ratioMinBytes` at a
  * ratio over `maxRatio` to the compressed size, stops the stream with an error (the parser reports it).
  */
-export async function* gunzipFile(path: string, compressedSize: number, limits: ZipLimits): AsyncGenerator<Buffer> {
-  const input = Readable.from(readFileChunks(path));
+export async function* gunzipStream(compressed: AsyncIterable<Buffer>, compressedSize: number, limits: ZipLimits): AsyncGenerator<Buffer> {
+  const input = Readable.from(compressed);
   const gunzip = createGunzip();
   const out = input.pipe(gunzip);
   input.on('error', (err) => gunzip.destroy(err));
