@@ -14,6 +14,6 @@ const md = renderEvalMarkdown(res, kb);
 process.stdout.write(md);
 if (!process.argv.includes('--no-write')) {
   writeFileSync(join(root, 'docs', 'attribution-eval.md'), md);
-  writeFileSync(join(root, 'src', 'attribution', 'fitted-params.ts'), renderFittedParams(res.linear));
+  writeFileSync(join(root, 'src', 'attribution', 'fitted-params.ts'), renderFittedParams(res.linear, res.sponsor.model, res.unknownPrior.prior));
   process.stdout.write(`\nwrote docs/attribution-eval.md and src/attribution/fitted-params.ts\n`);
 }

@@ -1,23 +1,29 @@
 import { findSoftware, resolveId, type AttackKb } from '../attack/index.js';
 import type { Attribution, EvidenceItem, Hypothesis, ObservedAttack, SponsorHypothesis } from '../model/index.js';
-import { FITTED_MODEL } from './fitted-params.js';
+import { FITTED_MODEL, FITTED_SPONSOR, FITTED_UNKNOWN_PRIOR } from './fitted-params.js';
 import { groupFeatures, itemContributions, linearLogits, logSumExpArr, nbAsLinear, PRIOR_FEATURES, type LinearModel } from './linear.js';
 import type { ModelParams } from './model.js';
-import { buildProfiles, withParent, type ProfileData } from './profiles.js';
+import { buildProfiles, groupReports, withParent, type ProfileData } from './profiles.js';
 import { sponsorKey, sponsorName } from './sponsor.js';
+import { sponsorFeatures, sponsorIndex, sponsorPosterior, sumRollup, type SponsorModel } from './sponsor-model.js';
 import { inferTimezone, offsetMatches, type TimezoneInference } from './timezone.js';
 import { probabilityWords, type Yardstick } from './yardstick.js';
 
 /**
  * Likelihood ratio of a publicly attributed CVE exploitation for the named groups. Fixed, not fitted: ATT&CK's
  * folds carry almost no CVEs to fit it on. Kept modest because the same edge-device CVEs are exploited by
- * several states' actors (attribution.md section 4.5).
+ * several states' actors (attribution.md section 4.5). Applied once per group however many of its attributed
+ * CVEs are observed: the CVEs of one chain (ProxyLogon's four) are exploited together and were attributed in
+ * the same publications, so they are one piece of evidence, not four.
  */
 export const CVE_LR = 4;
 /** Likelihood ratio for a group whose country's offset matches the inferred operator offset (and 1/x against). */
 export const TIMEZONE_LR = 3;
-/** Default prior probability that the actor is none of the ATT&CK groups. */
-export const DEFAULT_UNKNOWN_PRIOR = 0.5;
+/**
+ * Default prior probability that the actor is none of the ATT&CK groups: fitted on the fit folds as the share
+ * of reports about an actor the knowledge base had no other report on (docs/attribution.md).
+ */
+export const DEFAULT_UNKNOWN_PRIOR = Math.round(FITTED_UNKNOWN_PRIOR * 1000) / 1000;
 
 /** What to attribute. Techniques/software may be ids or names; unknown ones are reported back, not fatal. */
 export interface AttributeInput {
@@ -39,6 +45,12 @@ export interface AttributeOptions {
   top?: number;
   /** The model (default: the fitted one); naive-Bayes parameters are converted to their log-linear form. */
   params?: LinearModel | ModelParams;
+  /**
+   * The sponsor roll-up: a fitted sponsor model, or 'sum' (sum of group probabilities). Default: the fitted one
+   * with the fitted group model, 'sum' with any other `params` (the sponsor model was fitted on the fitted
+   * group model's logits).
+   */
+  sponsorModel?: SponsorModel | 'sum';
 }
 
 /** An attribution plus what could not be used and the working-hours result. */
@@ -81,6 +93,7 @@ export function attribute(kb: AttackKb, input: AttributeInput, opts: AttributeOp
   const model: LinearModel = !opts.params ? FITTED_MODEL : 'w' in opts.params ? opts.params : nbAsLinear(opts.params);
   const unknownPrior = Math.min(0.999, Math.max(0.001, opts.unknownPrior ?? DEFAULT_UNKNOWN_PRIOR));
   const data = profilesFor(kb, opts.excludeSources ?? []);
+  const reports = groupReports(data);
   const c = data.counts;
   const ignored: string[] = [];
 
@@ -122,20 +135,37 @@ export function attribute(kb: AttackKb, input: AttributeInput, opts: AttributeOp
   }
 
   const G = c.groups.length;
-  const feats = groupFeatures(c, model, obs);
+  const feats = groupFeatures(c, model, obs, reports);
   const base = linearLogits(feats, model.w);
   const priorPart = new Float64Array(G);
   for (let g = 0; g < G; g++) for (const k of PRIOR_FEATURES) priorPart[g]! += feats[g]![k]! * model.w[k]!;
 
   const extra = new Float64Array(G);
   const extraItems: EvidenceItem[][] = c.groups.map(() => []);
+  const cveFacts = new Map<number, Array<{ cve: string; sources: string[] }>>();
   for (const cve of cves) {
-    const facts = kb.cves.get(cve) ?? [];
-    for (const f of facts) {
+    for (const f of kb.cves.get(cve) ?? []) {
       const g = c.groups.indexOf(f.group);
       if (g < 0) continue;
-      extra[g]! += Math.log(CVE_LR);
-      extraItems[g]!.push({ kind: 'cve', id: cve, weight: round(Math.log(CVE_LR)), note: 'exploitation of this CVE is publicly attributed to this group', sources: f.sources });
+      const list = cveFacts.get(g) ?? [];
+      list.push({ cve, sources: f.sources });
+      cveFacts.set(g, list);
+    }
+  }
+  for (const [g, list] of cveFacts) {
+    // One likelihood ratio per group, shared among its observed CVEs so the evidence weights still add up.
+    extra[g]! += Math.log(CVE_LR);
+    for (const f of list) {
+      extraItems[g]!.push({
+        kind: 'cve',
+        id: f.cve,
+        weight: round(Math.log(CVE_LR) / list.length),
+        note:
+          list.length > 1
+            ? `exploitation of this CVE is publicly attributed to this group (one likelihood ratio of ${CVE_LR} shared by its ${list.length} attributed CVEs observed)`
+            : 'exploitation of this CVE is publicly attributed to this group',
+        sources: f.sources,
+      });
     }
   }
   const tz = input.activityTimes && input.activityTimes.length > 0 ? inferTimezone(input.activityTimes) : null;
@@ -183,7 +213,7 @@ export function attribute(kb: AttackKb, input: AttributeInput, opts: AttributeOp
     const actor = kb.actors.get(gid);
     const forItems: EvidenceItem[] = [];
     const against: EvidenceItem[] = [];
-    const contrib = itemContributions(c, model, obs, g);
+    const contrib = itemContributions(c, model, obs, g, reports);
     for (const [t, w] of contrib.techs) {
       const id = c.techIds[t]!;
       const inProfile = c.n[g]![t]! > 0;
@@ -243,11 +273,16 @@ export function attribute(kb: AttackKb, input: AttributeInput, opts: AttributeOp
     };
   });
 
+  // Sponsor roll-up: the mass of the groups that have a sponsor (or country), shared among the sponsors by the
+  // sponsor model (docs/attribution.md, "Sponsor roll-up"), times P(known).
+  const sm = opts.sponsorModel ?? (opts.params ? 'sum' : FITTED_SPONSOR);
+  const idx = sponsorIndex(kb, c.groups);
+  let sponsored = 0;
+  for (let g = 0; g < G; g++) if (idx.of[g]! >= 0) sponsored += closed[g]!;
+  const spModel = sm === 'sum' ? sumRollup(model.muS) : sm;
+  const post = sponsorPosterior(sponsorFeatures(c, obs, logits, idx, spModel), spModel.w);
   const mass = new Map<string, number>();
-  for (let g = 0; g < G; g++) {
-    const k = sponsorKey(kb, c.groups[g]!);
-    if (k) mass.set(k, (mass.get(k) ?? 0) + probs[g]!);
-  }
+  idx.keys.forEach((k, s) => mass.set(k, pKnown * sponsored * post[s]!));
   const sponsors: SponsorHypothesis[] = [...mass]
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .filter(([, p]) => p >= 0.005)

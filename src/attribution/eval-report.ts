@@ -1,6 +1,7 @@
 import type { AttackKb } from '../attack/index.js';
 import type { EvalResult, Figures } from './eval.js';
 import { FEATURES, type LinearModel } from './linear.js';
+import { SPONSOR_FEATURES, type SponsorModel } from './sponsor-model.js';
 
 const pct = (x: number | null): string => (x === null ? 'n/a' : `${(100 * x).toFixed(1)}%`);
 const num = (x: number | null, d = 3): string => (x === null ? 'n/a' : x.toFixed(d));
@@ -9,12 +10,14 @@ function row(name: string, f: Figures): string {
   return `| ${name} | ${f.n} | ${pct(f.top1)} | ${pct(f.top3)} | ${pct(f.top5)} | ${pct(f.top10)} | ${f.medianRank} | ${pct(f.sponsorTop1)} (n=${f.sponsorN}) | ${num(f.brier)} | ${num(f.ece)} |`;
 }
 
-/** The TypeScript source of `fitted-params.ts` for a fitted model. */
-export function renderFittedParams(m: LinearModel): string {
+/** The TypeScript source of `fitted-params.ts` for a fitted group model, sponsor model and unknown prior. */
+export function renderFittedParams(m: LinearModel, sp: SponsorModel, unknownPrior: number): string {
   const w = m.w.map((x, i) => `    ${x}, // ${FEATURES[i]}`).join('\n');
+  const v = sp.w.map((x, i) => `    ${x}, // ${SPONSOR_FEATURES[i] ?? `bias ${sp.bias[i - SPONSOR_FEATURES.length]}`}`).join('\n');
   return `// Written by \`npm run eval:attribution\` (scripts/eval-attribution.ts): the model selected and fitted on the FIT
 // folds of the leave-one-report-out evaluation only. Do not edit by hand.
 import type { LinearModel } from './linear.js';
+import type { SponsorModel } from './sponsor-model.js';
 
 /** The fitted model used by \`kahu attribute\` and the scan pipeline. */
 export const FITTED_MODEL: LinearModel = {
@@ -27,6 +30,19 @@ ${w}
   ua: ${m.ua},
   ub: ${m.ub},
 };
+
+/** The fitted sponsor model (roll-up of the group posterior to sponsor states). */
+export const FITTED_SPONSOR: SponsorModel = {
+  mu: ${sp.mu},
+  muS: ${sp.muS},
+  bias: [${sp.bias.map((b) => `'${b}'`).join(', ')}],
+  w: [
+${v}
+  ],
+};
+
+/** The fitted prior probability that the actor is none of the ATT&CK groups. */
+export const FITTED_UNKNOWN_PRIOR = ${unknownPrior};
 `;
 }
 
@@ -49,7 +65,8 @@ export function renderEvalMarkdown(r: EvalResult, kb: AttackKb): string {
     '',
     '| method | n | top-1 | top-3 | top-5 | top-10 | median rank | sponsor top-1 | Brier | ECE |',
     '|---|---|---|---|---|---|---|---|---|---|',
-    row('**model**: log-linear, techniques + software (run time)', r.model),
+    row('**model**: log-linear, techniques + software, sponsor model (run time)', r.model),
+    row('same, sponsor = plain sum of group probabilities', r.modelSumRollup),
     row('naive Bayes + temperature, techniques + software', r.modelNb),
     row('naive Bayes + temperature, techniques only', r.modelTechOnly),
     row('baseline: IDF-weighted cosine, techniques only', r.baseline),
@@ -67,7 +84,7 @@ export function renderEvalMarkdown(r: EvalResult, kb: AttackKb): string {
     row('model: log-linear', r.modelAll),
     row('baseline: IDF-weighted cosine', r.baselineAll),
     '',
-    'Sponsor top-1: probability mass rolled up per suspected state sponsor (or, failing that, country) from the MISP galaxy; reports whose group has neither are not counted; the baseline rolls up by best score. Brier: multi-class, 0 best, 2 worst. ECE: 10 equal-width bins over the top-1 probability.',
+    'Sponsor top-1: the most probable suspected state sponsor (or, failing that, country) from the MISP galaxy; reports whose group has neither are not counted. The run-time model scores sponsors with the fitted sponsor model; the "plain sum" row and the naive-Bayes rows sum group probabilities per sponsor; the baseline rolls up by best score. Brier: multi-class, 0 best, 2 worst. ECE: 10 equal-width bins over the top-1 probability.',
     '',
     '## Reliability (report folds, model)',
     '',
@@ -79,28 +96,40 @@ export function renderEvalMarkdown(r: EvalResult, kb: AttackKb): string {
     '',
     '## Unknown actor (open set, report folds)',
     '',
-    `Each report scored twice: with its group in the knowledge base and with it removed (the actor is then "not in the knowledge base"); even prior odds. Open-set calibration P(known) = sigmoid(${r.linear.ua.toFixed(3)} log Z + ${r.linear.ub.toFixed(3)}), fitted on the fit folds.`,
+    `Each report scored twice: with its group in the knowledge base and with it removed (the actor is then "not in the knowledge base"). Open-set calibration P(known) = sigmoid(${r.linear.ua.toFixed(3)} log Z + ${r.linear.ub.toFixed(3)} + log((1 - pi) / pi)), slope and intercept fitted on the fit folds at even odds (so they are a calibrated likelihood ratio), pi the prior that the actor is not in the KB.`,
     '',
-    '| measure | value |',
-    '|---|---|',
-    `| mean P(unknown), group in KB | ${num(r.openSet.meanUnknownKnown)} |`,
-    `| mean P(unknown), group removed | ${num(r.openSet.meanUnknownRemoved)} |`,
-    `| "unknown" is the top outcome, group removed | ${pct(r.openSet.unknownTopWhenRemoved)} |`,
-    `| "unknown" is the top outcome, group in KB | ${pct(r.openSet.unknownTopWhenKnown)} |`,
-    `| AUROC of P(unknown) | ${num(r.openSet.auroc)} |`,
-    `| Brier (known vs unknown) | ${num(r.openSet.brier)} |`,
+    `Fitted prior pi = ${num(r.unknownPrior.prior)}: of the ${r.unknownPrior.n} fit-fold reports, ${r.unknownPrior.newActors} are about a group with no other report (a new actor for the knowledge base), Laplace-smoothed: (k + 1) / (n + 2). It is the run-time default (\`--unknown-prior\` overrides it). It measures how often ATT&CK's own reports concern a new actor; casework on unprofiled or criminal actors can justify a higher prior.`,
+    '',
+    '| measure | even odds (pi = 0.5) | fitted prior |',
+    '|---|---|---|',
+    `| mean P(unknown), group in KB | ${num(r.openSet.meanUnknownKnown)} | ${num(r.openSetPrior.meanUnknownKnown)} |`,
+    `| mean P(unknown), group removed | ${num(r.openSet.meanUnknownRemoved)} | ${num(r.openSetPrior.meanUnknownRemoved)} |`,
+    `| "unknown" is the top outcome, group removed | ${pct(r.openSet.unknownTopWhenRemoved)} | ${pct(r.openSetPrior.unknownTopWhenRemoved)} |`,
+    `| "unknown" is the top outcome, group in KB | ${pct(r.openSet.unknownTopWhenKnown)} | ${pct(r.openSetPrior.unknownTopWhenKnown)} |`,
+    `| AUROC of P(unknown) | ${num(r.openSet.auroc)} | ${num(r.openSetPrior.auroc)} |`,
+    `| Brier (known vs unknown, 50/50 mix) | ${num(r.openSet.brier)} | ${num(r.openSetPrior.brier)} |`,
     '',
     '## Fitted parameters (fit folds only)',
     '',
     `Naive Bayes: mu ${p.mu}, lambda ${p.lambda}, software weight ${p.wS}, software mu ${p.muS}, prior beta ${p.beta}, software-implied kappa ${p.kappa}, temperature ${p.tau.toFixed(3)}; mean NLL on the fit folds ${r.fit.fitNll.toFixed(3)} (${r.fit.tried} settings tried). Techniques-only variant: mu ${r.fitTechOnly.params.mu}, lambda ${r.fitTechOnly.params.lambda}, beta ${r.fitTechOnly.params.beta}, temperature ${r.fitTechOnly.params.tau.toFixed(3)}.`,
     '',
-    `Log-linear model (started from the naive Bayes, Newton's method on the fit folds; mean NLL on the fit folds ${r.linearFitNll.toFixed(3)}, lower than the naive Bayes's ${r.fit.fitNll.toFixed(3)}, which is why it is the run-time model):`,
+    `Log-linear model (started from the naive Bayes, Newton's method on the fit folds; mean NLL on the fit folds ${r.linearFitNll.toFixed(3)}, against the naive Bayes's ${r.fit.fitNll.toFixed(3)}).`,
     '',
-    `Check against overfitting, inside the fit folds only: 2-fold cross-validation (halves by a second fixed hash), mean held-out NLL naive Bayes ${r.innerCv.nb.toFixed(3)}, log-linear ${r.innerCv.linear.toFixed(3)} (weights refitted on the other half; the naive-Bayes parameters are those fitted on all fit folds).`,
+    `Feature set, chosen inside the fit folds only by 2-fold cross-validation (halves by a second fixed hash; weights refitted on the other half; the naive-Bayes parameters are those fitted on all fit folds), mean held-out NLL: naive Bayes (no refit) ${r.innerCv.nb.toFixed(3)}; ${Object.entries(r.featureSetCv)
+      .map(([k, v]) => `${k} ${v.toFixed(3)}`)
+      .join(', ')}. Kept: **${r.featureSet}** (features not in it have weight 0). The weights are then divided by a temperature of ${r.temperature.toFixed(3)}, fitted by NLL on the cross-fitted (held-out) logits of the fit reports, because weights fitted on the same reports are overconfident on new ones; the table shows the weights after it.`,
     '',
     '| feature | weight |',
     '|---|---|',
     ...r.linear.w.map((w, i) => `| ${FEATURES[i]} | ${w.toFixed(3)} |`),
+    '',
+    '## Sponsor model (fit folds only)',
+    '',
+    `Conditional logit over sponsors (docs/attribution.md, "Sponsor roll-up"); pooled-profile smoothing mu ${r.sponsor.model.mu}, bias terms for ${r.sponsor.model.bias.join(', ') || 'none'} (sponsors with >= 5 groups). Mean NLL of the true sponsor on the fit folds ${r.sponsor.nll.toFixed(3)}, against ${r.sponsor.sumNll.toFixed(3)} for the plain sum roll-up.`,
+    '',
+    '| feature | weight |',
+    '|---|---|',
+    ...r.sponsor.model.w.map((w, i) => `| ${SPONSOR_FEATURES[i] ?? `bias ${r.sponsor.model.bias[i - SPONSOR_FEATURES.length]}`} | ${w.toFixed(3)} |`),
     '',
     '## Goals (issue 6) and where we are',
     '',

@@ -1,9 +1,10 @@
 import type { AttackKb } from '../attack/index.js';
-import { brier, meanNll, rankOf, reliability, type ReliabilityBin } from './calibration.js';
+import { brier, fitTemperature, meanNll, rankOf, reliability, type ReliabilityBin } from './calibration.js';
 import { cosineScores, logPrior, posterior, scoreGroups, type ModelParams, type Observation } from './model.js';
-import { buildProfiles, countsWithout, type ProfileCounts, type ProfileData } from './profiles.js';
-import { fitLinear, groupFeatures, linearLogits, linearLogZ, nbAsLinear, type LinearModel } from './linear.js';
+import { buildProfiles, countsWithout, groupReports, type GroupReports, type ProfileCounts, type ProfileData } from './profiles.js';
+import { fitLinear, groupFeatures, linearLogits, linearLogZ, nbAsLinear, NF, type LinearModel } from './linear.js';
 import { sponsorKey } from './sponsor.js';
+import { fitSponsorModel, sponsorFeatures, sponsorIndex, sponsorPosterior, type SponsorIndex, type SponsorModel } from './sponsor-model.js';
 
 /**
  * Leave-one-report-out evaluation over ATT&CK's own citations (attribution.md section 2, issue 6):
@@ -111,6 +112,8 @@ export interface Prediction {
   scores: Float64Array;
   /** Probabilities, when the method gives them. */
   probs: Float64Array | null;
+  /** Sponsor probabilities (index = SponsorIndex key) from a sponsor model; else the group roll-up is used. */
+  sponsorProbs?: { keys: string[]; p: Float64Array };
 }
 
 /** Computes the figures for a set of predictions. */
@@ -125,6 +128,12 @@ export function figures(kb: AttackKb, groups: string[], preds: Prediction[]): Fi
     const truth = sponsorOf[p.report.label];
     if (!truth) continue;
     sponsorN++;
+    if (p.sponsorProbs) {
+      let b = 0;
+      for (let k = 1; k < p.sponsorProbs.p.length; k++) if (p.sponsorProbs.p[k]! > p.sponsorProbs.p[b]!) b = k;
+      if (p.sponsorProbs.keys[b] === truth) sponsorHits++;
+      continue;
+    }
     // Roll up probability (or, for a score-only method, the best score) per sponsor; unknown-origin groups
     // do not form a sponsor.
     const mass = new Map<string, number>();
@@ -512,6 +521,19 @@ export interface EvalResult {
   /** The log-linear model (used at run time), fitted on the fit folds from the naive Bayes. */
   linear: LinearModel;
   linearFitNll: number;
+  /** The feature set kept (FEATURE_SETS) and every candidate's held-out NLL (inner CV, fit folds). */
+  featureSet: string;
+  /** Temperature fitted on the cross-fitted logits of the fit reports (the weights are divided by it). */
+  temperature: number;
+  featureSetCv: Record<string, number>;
+  /** The sponsor model (fit folds), its fit NLL and the plain sum roll-up's NLL on the same items. */
+  sponsor: { model: SponsorModel; nll: number; sumNll: number };
+  /** The fitted prior that the actor is not in the KB. */
+  unknownPrior: { prior: number; newActors: number; n: number };
+  /** The log-linear model with the plain sum roll-up to sponsors (report folds), for comparison. */
+  modelSumRollup: Figures;
+  /** Open-set figures at the fitted unknown prior. */
+  openSetPrior: OpenSetFigures;
   /**
    * Model-selection check inside the fit folds: 2-fold cross-validation (halves by a second fixed hash), mean
    * held-out NLL of the naive Bayes (weights fixed) and of log-linear weights fitted on the other half.
@@ -555,15 +577,15 @@ function softmax(z: Float64Array): Float64Array {
 }
 
 /** Open-set figures for the log-linear model (each report with and without its group). */
-export function openSetFiguresLinear(reports: TestReport[], feats: Float64Array[][], m: LinearModel): OpenSetFigures {
+export function openSetFiguresLinear(reports: TestReport[], feats: Float64Array[][], m: LinearModel, priorLogOdds = 0): OpenSetFigures {
   const pk: number[] = [];
   const pr: number[] = [];
   let topKnown = 0;
   let topRemoved = 0;
   reports.forEach((r, i) => {
     const f = feats[i]!;
-    const known = 1 / (1 + Math.exp(-(m.ua * linearLogZ(f, m.w) + m.ub)));
-    const removed = 1 / (1 + Math.exp(-(m.ua * linearLogZ(f, m.w, r.label) + m.ub)));
+    const known = 1 / (1 + Math.exp(-(m.ua * linearLogZ(f, m.w) + m.ub + priorLogOdds)));
+    const removed = 1 / (1 + Math.exp(-(m.ua * linearLogZ(f, m.w, r.label) + m.ub + priorLogOdds)));
     pk.push(1 - known);
     pr.push(1 - removed);
     const post = softmax(linearLogits(f, m.w));
@@ -597,16 +619,95 @@ export function openSetFiguresLinear(reports: TestReport[], feats: Float64Array[
 }
 
 /**
- * Fits the run-time model on the fit reports: the naive Bayes (structure + temperature) first, then the
- * log-linear weights starting from it, then the open-set calibration on the log-linear log Z.
+ * Candidate feature sets of the log-linear model (indices into FEATURES), declared before fitting; the harness
+ * keeps the one with the lowest held-out NLL of the inner 2-fold cross-validation on the fit folds.
  */
-export function fitLinearModel(fit: TestReport[], nb: ModelParams): { model: LinearModel; nll: number; feats: Float64Array[][] } {
+export const FEATURE_SETS: Record<string, number[]> = {
+  base: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+  'base+knnBest': [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+  'base+saturated': [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 13],
+  'base+knn': [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+  all: [...Array(NF).keys()],
+};
+
+type Item = { feats: Float64Array[]; label: number };
+
+/** Fits the weights of the features in `mask` only (the others stay 0), from `w0`. */
+export function fitMasked(items: Item[], mask: readonly number[], w0: readonly number[]): { w: number[]; nll: number } {
+  const proj = items.map((it) => ({ feats: it.feats.map((f) => Float64Array.from(mask, (k) => f[k]!)), label: it.label }));
+  const r = fitLinear(
+    proj,
+    mask.map((k) => w0[k] ?? 0),
+  );
+  const w = new Array<number>(NF).fill(0);
+  mask.forEach((k, i) => (w[k] = r.w[i]!));
+  return { w, nll: r.nll };
+}
+
+function heldOutNll(items: Item[], w: readonly number[]): number {
+  let s = 0;
+  for (const it of items) {
+    const z = linearLogits(it.feats, w);
+    s -= z[it.label]! - logSumExp([...z]);
+  }
+  return s;
+}
+
+/** Inner 2-fold cross-validation on the fit reports (halves by a second fixed hash): mean held-out NLL. */
+export function innerCrossValidation(fit: TestReport[], feats: Float64Array[][], w0: readonly number[], mask: readonly number[] | null): number {
+  return crossFitted(fit, feats, w0, mask).nll;
+}
+
+/** The inner 2-fold cross-validation's held-out logits (each fit report scored by weights fitted on the other half). */
+function crossFitted(
+  fit: TestReport[],
+  feats: Float64Array[][],
+  w0: readonly number[],
+  mask: readonly number[] | null,
+): { nll: number; items: Array<{ logits: Float64Array; label: number }> } {
+  const half = fit.map((r) => (fnv1a(`${r.key}#cv`) >>> 1) % 2);
+  let sum = 0;
+  const items: Array<{ logits: Float64Array; label: number }> = [];
+  for (const fold of [0, 1]) {
+    const train = fit.flatMap((r, i) => (half[i] !== fold ? [{ feats: feats[i]!, label: r.label }] : []));
+    const test = fit.flatMap((r, i) => (half[i] === fold ? [{ feats: feats[i]!, label: r.label }] : []));
+    // mask null: the start weights as they are (the naive Bayes), nothing refitted.
+    const w = mask ? fitMasked(train, mask, w0).w : w0;
+    sum += heldOutNll(test, w);
+    for (const it of test) items.push({ logits: linearLogits(it.feats, w), label: it.label });
+  }
+  return { nll: sum / Math.max(1, fit.length), items };
+}
+
+/**
+ * Fits the run-time model on the fit reports: the naive Bayes (structure + temperature) first, then, for each
+ * candidate feature set, the inner cross-validation; the best set's weights are fitted on all fit reports,
+ * starting from the naive Bayes; then the open-set calibration on the log-linear log Z.
+ */
+export function fitLinearModel(
+  fit: TestReport[],
+  nb: ModelParams,
+  reports?: GroupReports,
+): { model: LinearModel; nll: number; feats: Float64Array[][]; featureSet: string; cv: Record<string, number>; cvNb: number; temperature: number } {
   const start = nbAsLinear(nb);
-  const feats = fit.map((r) => groupFeatures(r.counts, start, r.obs));
-  const { w, nll } = fitLinear(
+  const feats = fit.map((r) => groupFeatures(r.counts, start, r.obs, reports, r.key));
+  const cv: Record<string, number> = {};
+  let featureSet = 'base';
+  for (const [name, mask] of Object.entries(FEATURE_SETS)) {
+    cv[name] = innerCrossValidation(fit, feats, start.w, mask);
+    if (cv[name] < cv[featureSet]! - 1e-9) featureSet = name;
+  }
+  const cvNb = innerCrossValidation(fit, feats, start.w, null);
+  const fitted = fitMasked(
     feats.map((f, i) => ({ feats: f, label: fit[i]!.label })),
+    FEATURE_SETS[featureSet]!,
     start.w,
   );
+  // Weights fitted by maximum likelihood on the same reports are overconfident on new ones; a temperature fitted
+  // on the cross-fitted (held-out) logits of the fit reports corrects that without touching the report folds.
+  const temperature = fitTemperature(crossFitted(fit, feats, start.w, FEATURE_SETS[featureSet]!).items, 0.25, 4);
+  const w = fitted.w.map((x) => x / temperature);
+  const nll = fitted.nll;
   const xs: number[] = [];
   const ys: number[] = [];
   fit.forEach((r, i) => {
@@ -614,59 +715,67 @@ export function fitLinearModel(fit: TestReport[], nb: ModelParams): { model: Lin
     ys.push(1, 0);
   });
   const { a, b } = logisticFit(xs, ys);
-  return { model: { ...start, w, ua: a, ub: b }, nll, feats };
+  return { model: { ...start, w, ua: a, ub: b }, nll, feats, featureSet, cv, cvNb, temperature };
 }
 
-/** Inner 2-fold cross-validation on the fit reports: held-out NLL of naive Bayes vs log-linear weights. */
-export function innerCrossValidation(fit: TestReport[], feats: Float64Array[][], nb: ModelParams): { nb: number; linear: number } {
-  const start = nbAsLinear(nb).w;
-  const half = fit.map((r) => (fnv1a(`${r.key}#cv`) >>> 1) % 2);
-  const heldOut = (items: Array<{ feats: Float64Array[]; label: number }>, w: readonly number[]): number => {
-    let s = 0;
-    for (const it of items) {
-      const z = linearLogits(it.feats, w);
-      let m = -Infinity;
-      for (const v of z) m = Math.max(m, v);
-      let e = 0;
-      for (const v of z) e += Math.exp(v - m);
-      s -= z[it.label]! - m - Math.log(e);
-    }
-    return s;
-  };
-  let nbSum = 0;
-  let linSum = 0;
-  for (const fold of [0, 1]) {
-    const train = fit.flatMap((r, i) => (half[i] !== fold ? [{ feats: feats[i]!, label: r.label }] : []));
-    const test = fit.flatMap((r, i) => (half[i] === fold ? [{ feats: feats[i]!, label: r.label }] : []));
-    const { w } = fitLinear(train, start);
-    nbSum += heldOut(test, start);
-    linSum += heldOut(test, w);
-  }
-  return { nb: nbSum / Math.max(1, fit.length), linear: linSum / Math.max(1, fit.length) };
+/**
+ * The prior that the actor is not in the knowledge base, from the fit folds: the share of fit reports whose
+ * group has no other report (its profile is empty once the report is left out), i.e. how often a new ATT&CK
+ * report was about an actor the knowledge base did not know yet; Laplace-smoothed.
+ */
+export function fitUnknownPrior(fit: TestReport[]): { prior: number; newActors: number; n: number } {
+  const newActors = fit.filter((r) => !(r.counts.m[r.label]! > 0)).length;
+  return { prior: (newActors + 1) / (fit.length + 2), newActors, n: fit.length };
+}
+
+/** Sponsor predictions: the sponsor model's posterior for each report, from its group logits. */
+function sponsorPreds(reports: TestReport[], logits: Float64Array[], idx: SponsorIndex, m: SponsorModel): Array<{ keys: string[]; p: Float64Array }> {
+  return reports.map((r, i) => ({ keys: idx.keys, p: sponsorPosterior(sponsorFeatures(r.counts, r.obs, logits[i]!, idx, m), m.w) }));
 }
 
 /** Runs the whole evaluation. */
 export function runEvaluation(kb: AttackKb): EvalResult {
   const t0 = performance.now();
   const data = buildProfiles(kb);
+  const reports = groupReports(data);
   const tests = buildTestSet(kb, data);
   const fit = tests.filter((t) => t.split === 'fit');
   const rep = tests.filter((t) => t.split === 'report');
   const fitRes = fitModel(fit, false);
   const fitTech = fitModel(fit, true);
-  const lin = fitLinearModel(fit, fitRes.params);
-  const innerCv = innerCrossValidation(fit, lin.feats, fitRes.params);
-  const repFeats = rep.map((r) => groupFeatures(r.counts, lin.model, r.obs));
+  const lin = fitLinearModel(fit, fitRes.params, reports);
+  const repFeats = rep.map((r) => groupFeatures(r.counts, lin.model, r.obs, reports, r.key));
   const groups = data.counts.groups;
-  const model = figures(kb, groups, predictLinear(rep, repFeats, lin.model.w));
+
+  // Sponsor model, fitted on the fit reports' group logits (their sponsor known).
+  const idx = sponsorIndex(kb, groups);
+  const fitLogits = lin.feats.map((f) => linearLogits(f, lin.model.w));
+  const repLogits = repFeats.map((f) => linearLogits(f, lin.model.w));
+  const sponsorItems = fit.flatMap((r, i) => (idx.of[r.label]! >= 0 ? [{ counts: r.counts, obs: r.obs, logits: fitLogits[i]!, label: idx.of[r.label]! }] : []));
+  const sp = fitSponsorModel(sponsorItems, idx, lin.model.muS);
+  const linPreds = predictLinear(rep, repFeats, lin.model.w);
+  const sponsorRep = sponsorPreds(rep, repLogits, idx, sp.model);
+  const model = figures(
+    kb,
+    groups,
+    linPreds.map((p, i) => ({ ...p, sponsorProbs: sponsorRep[i]! })),
+  );
+  const modelSumRollup = figures(kb, groups, linPreds);
   const modelNb = figures(kb, groups, predict(rep, fitRes.params));
   const modelTechOnly = figures(kb, groups, predict(rep, fitTech.params, true));
   const baseline = figures(kb, groups, predictCosine(rep));
   const baselineAll = figures(kb, groups, predictCosine(tests));
-  const modelAll = figures(kb, groups, predictLinear([...fit, ...rep], [...lin.feats, ...repFeats], lin.model.w));
+  const sponsorFit = sponsorPreds(fit, fitLogits, idx, sp.model);
+  const modelAll = figures(
+    kb,
+    groups,
+    predictLinear([...fit, ...rep], [...lin.feats, ...repFeats], lin.model.w).map((p, i) => ({ ...p, sponsorProbs: [...sponsorFit, ...sponsorRep][i]! })),
+  );
   // The naive Bayes without temperature (tau = 1), to show what calibration buys.
   const raw = figures(kb, groups, predict(rep, { ...fitRes.params, tau: 1 }));
+  const unknownPrior = fitUnknownPrior(fit);
   const openSet = openSetFiguresLinear(rep, repFeats, lin.model);
+  const openSetPrior = openSetFiguresLinear(rep, repFeats, lin.model, Math.log((1 - unknownPrior.prior) / unknownPrior.prior));
   return {
     reports: tests.length,
     fitReports: fit.length,
@@ -676,8 +785,14 @@ export function runEvaluation(kb: AttackKb): EvalResult {
     fitTechOnly: fitTech,
     linear: lin.model,
     linearFitNll: lin.nll,
-    innerCv,
+    featureSet: lin.featureSet,
+    temperature: lin.temperature,
+    featureSetCv: lin.cv,
+    innerCv: { nb: lin.cvNb, linear: lin.cv[lin.featureSet]! },
+    sponsor: sp,
+    unknownPrior,
     model,
+    modelSumRollup,
     modelNb,
     modelTechOnly,
     baseline,
@@ -685,6 +800,7 @@ export function runEvaluation(kb: AttackKb): EvalResult {
     modelAll,
     uncalibratedEce: raw.ece,
     openSet,
+    openSetPrior,
     emptyProfiles: rep.filter((t) => t.counts.m[t.label] === 0).length,
     thinProfiles: rep.filter((t) => t.counts.m[t.label]! <= 2).length,
     meanOverlap:

@@ -10,3 +10,4 @@ export * from './attribute.js';
 export * from './fitted-params.js';
 export * from './case-step.js';
 export * from './linear.js';
+export * from './sponsor-model.js';

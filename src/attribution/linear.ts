@@ -1,5 +1,5 @@
 import { techAbsent, techPresent, softPresent, type ModelParams, type Observation } from './model.js';
-import type { ProfileCounts } from './profiles.js';
+import type { GroupReports, ProfileCounts } from './profiles.js';
 
 /**
  * The calibrated log-linear (conditional logit) model: logit(g) = w . f(g), softmax over groups.
@@ -20,6 +20,13 @@ export const FEATURES = [
   'nbPresentSharp', // as nbPresent with smoothing muSharp
   'logProfileSize', // log(number of profile techniques + 1)
   'softwareCoverage', // share of observed software the group is known to use
+  // Report-level (nearest-neighbour) and saturated terms: a case usually resembles one earlier report of the
+  // actor (one campaign, one tool set) more than the union of all of them, and a technique cited by many of a
+  // group's reports should count more than once but not without bound.
+  'knnBest', // best IDF-weighted cosine between the observation and one of the group's reports
+  'knnJaccard', // best Jaccard overlap with one of the group's reports
+  'knnSum', // log(1 + sum of those cosines over the group's reports)
+  'saturated', // mean over observed techniques of idf(t) * n/(n+1) (BM25-style saturation of the report count)
 ] as const;
 
 /** Number of features. */
@@ -68,8 +75,62 @@ function nbParams(mu: number, muS: number): ModelParams {
   return { mu, muS, lambda: 1, wS: 1, beta: 0, kappa: 0, tau: 1, ua: 1, ub: 0 };
 }
 
-/** Feature vectors of every group for an observation (row g = group g). */
-export function groupFeatures(c: ProfileCounts, m: Pick<LinearModel, 'mu' | 'muS' | 'muSharp'>, obs: Observation): Float64Array[] {
+/**
+ * Per group, the best IDF-cosine and Jaccard against one of its reports, the summed cosine, and per technique its
+ * share of the summed cosine (for the evidence decomposition). `skipKey` leaves the test report itself out.
+ */
+function neighbourParts(
+  reports: GroupReports,
+  g: number,
+  cos: CosineParts,
+  observed: Uint8Array,
+  nObs: number,
+  skipKey: string | undefined,
+): { best: number; bestTechs: Int32Array | null; jac: number; jacTechs: Int32Array | null; sum: number } {
+  let best = 0;
+  let bestTechs: Int32Array | null = null;
+  let jac = 0;
+  let jacTechs: Int32Array | null = null;
+  let sum = 0;
+  for (const rep of reports[g] ?? []) {
+    if (rep.key === skipKey) continue;
+    let dot = 0;
+    let rn = 0;
+    let inter = 0;
+    for (const t of rep.techs) {
+      const w = cos.idf[t]! ** 2;
+      rn += w;
+      if (observed[t]) {
+        dot += w;
+        inter++;
+      }
+    }
+    const v = rn > 0 && cos.onorm > 0 ? dot / (Math.sqrt(rn) * cos.onorm) : 0;
+    sum += v;
+    if (v > best) {
+      best = v;
+      bestTechs = rep.techs;
+    }
+    const j = inter / Math.max(1, rep.techs.length + nObs - inter);
+    if (j > jac) {
+      jac = j;
+      jacTechs = rep.techs;
+    }
+  }
+  return { best, bestTechs, jac, jacTechs, sum };
+}
+
+/**
+ * Feature vectors of every group for an observation (row g = group g). Without `reports` the report-level
+ * features (knnBest, knnJaccard, knnSum) are 0; `skipKey` is the test report in the evaluation.
+ */
+export function groupFeatures(
+  c: ProfileCounts,
+  m: Pick<LinearModel, 'mu' | 'muS' | 'muSharp'>,
+  obs: Observation,
+  reports?: GroupReports,
+  skipKey?: string,
+): Float64Array[] {
   const p = nbParams(m.mu, m.muS);
   const pSharp = nbParams(m.muSharp, m.muS);
   const pNoAbs = { ...p, lambda: 0 };
@@ -102,6 +163,15 @@ export function groupFeatures(c: ProfileCounts, m: Pick<LinearModel, 'mu' | 'muS
       f[4] = cos.gnorm[g]! > 0 && cos.onorm > 0 ? dot / (cos.gnorm[g]! * cos.onorm) : 0;
       f[5] = obs.techs.length ? inProfile / obs.techs.length : 0;
       f[8] = Math.log(size + 1);
+      if (reports) {
+        const nb = neighbourParts(reports, g, cos, observed, obs.techs.length, skipKey);
+        f[10] = nb.best;
+        f[11] = nb.jac;
+        f[12] = Math.log1p(nb.sum);
+      }
+      let sat = 0;
+      for (const t of obs.techs) sat += (cos.idf[t]! * row[t]!) / (row[t]! + 1);
+      f[13] = obs.techs.length ? sat / obs.techs.length : 0;
     }
     let softIn = 0;
     for (const s of obs.softs) {
@@ -121,7 +191,7 @@ export function linearLogits(feats: Float64Array[], w: readonly number[]): Float
   for (let g = 0; g < feats.length; g++) {
     let s = 0;
     const f = feats[g]!;
-    for (let k = 0; k < NF; k++) s += f[k]! * w[k]!;
+    for (let k = 0; k < NF; k++) s += f[k]! * (w[k] ?? 0);
     z[g] = s;
   }
   return z;
@@ -149,8 +219,8 @@ export function linearLogZ(feats: Float64Array[], w: readonly number[], skip = -
     const f = feats[g]!;
     let s = 0;
     let sp = 0;
-    for (let k = 0; k < NF; k++) s += f[k]! * w[k]!;
-    for (const k of PRIOR_FEATURES) sp += f[k]! * w[k]!;
+    for (let k = 0; k < NF; k++) s += f[k]! * (w[k] ?? 0);
+    for (const k of PRIOR_FEATURES) sp += f[k]! * (w[k] ?? 0);
     full.push(s);
     prior.push(sp);
   }
@@ -274,32 +344,51 @@ export function itemContributions(
   m: LinearModel,
   obs: Observation,
   g: number,
+  reports?: GroupReports,
 ): { techs: Map<number, number>; absent: Map<number, number>; softs: Map<number, number> } {
   const p = nbParams(m.mu, m.muS);
   const pSharp = nbParams(m.muSharp, m.muS);
   const cos = cosineParts(c, obs);
-  const w = m.w;
   const row = c.n[g]!;
   const techs = new Map<number, number>();
   const absent = new Map<number, number>();
   const softs = new Map<number, number>();
   const observed = new Set(obs.techs);
+  const w = (k: number): number => m.w[k] ?? 0;
+  // Report-level features split over the observed techniques they rest on: the best report's cosine per its
+  // shared techniques' IDF, Jaccard equally over the shared techniques, the summed cosine in proportion.
+  const knn = new Map<number, number>();
+  if (reports && c.m[g]! > 0 && obs.techs.length > 0) {
+    const obsMask = new Uint8Array(c.techIds.length);
+    for (const t of obs.techs) obsMask[t] = 1;
+    const nb = neighbourParts(reports, g, cos, obsMask, obs.techs.length, undefined);
+    const add = (t: number, v: number): void => void knn.set(t, (knn.get(t) ?? 0) + v);
+    const shared = (techs: Int32Array | null): number[] => (techs ? [...techs].filter((t) => obsMask[t]) : []);
+    const bestShared = shared(nb.bestTechs);
+    const idfSum = bestShared.reduce((a, t) => a + cos.idf[t]! ** 2, 0);
+    for (const t of bestShared) if (idfSum > 0) add(t, (w(10) * nb.best * cos.idf[t]! ** 2) / idfSum);
+    const jacShared = shared(nb.jacTechs);
+    for (const t of jacShared) add(t, (w(11) * nb.jac) / jacShared.length);
+    const inAny = obs.techs.filter((t) => row[t]! > 0);
+    const idfAny = inAny.reduce((a, t) => a + cos.idf[t]! ** 2, 0);
+    for (const t of inAny) if (idfAny > 0) add(t, (w(12) * Math.log1p(nb.sum) * cos.idf[t]! ** 2) / idfAny);
+  }
   if (c.m[g]! > 0) {
     for (const t of obs.techs) {
       let v =
-        w[0]! * techPresent(c, { ...p, lambda: 0 }, g, t) -
-        w[2]! * techAbsent(c, p, g, t) +
-        w[7]! * techPresent(c, { ...pSharp, lambda: 0 }, g, t);
+        w(0) * techPresent(c, { ...p, lambda: 0 }, g, t) - w(2) * techAbsent(c, p, g, t) + w(7) * techPresent(c, { ...pSharp, lambda: 0 }, g, t);
       if (row[t]! > 0) {
-        v += w[5]! / obs.techs.length;
-        if (cos.gnorm[g]! > 0 && cos.onorm > 0) v += (w[4]! * cos.idf[t]! ** 2) / (cos.gnorm[g]! * cos.onorm);
+        v += w(5) / obs.techs.length;
+        if (cos.gnorm[g]! > 0 && cos.onorm > 0) v += (w(4) * cos.idf[t]! ** 2) / (cos.gnorm[g]! * cos.onorm);
+        v += (w(13) * cos.idf[t]! * row[t]!) / (row[t]! + 1) / obs.techs.length;
       }
+      v += knn.get(t) ?? 0;
       techs.set(t, v);
     }
-    for (let t = 0; t < row.length; t++) if (row[t]! > 0 && !observed.has(t)) absent.set(t, w[1]! * techAbsent(c, p, g, t));
+    for (let t = 0; t < row.length; t++) if (row[t]! > 0 && !observed.has(t)) absent.set(t, w(1) * techAbsent(c, p, g, t));
   }
   for (const s of obs.softs) {
-    softs.set(s, w[3]! * softPresent(c, p, g, s) + (c.ns[g]![s]! > 0 ? w[9]! / obs.softs.length : 0));
+    softs.set(s, w(3) * softPresent(c, p, g, s) + (c.ns[g]![s]! > 0 ? w(9) / obs.softs.length : 0));
   }
   return { techs, absent, softs };
 }

@@ -240,3 +240,22 @@ export function countsWithout(base: ProfileCounts, kc: KeyContribution | undefin
   }
   return { ...base, n, ns, m, rt, rs, df, dfs, st, r: base.r - (anyTech ? 1 : 0) };
 }
+
+/** Per group, the technique set of each report (citation key) behind its profile: for the report-level features. */
+export type GroupReports = Array<Array<{ key: string; techs: Int32Array }>>;
+
+const reportsCache = new WeakMap<ProfileData, GroupReports>();
+/** The reports behind every group's profile (cached per profile data); reports without techniques are left out. */
+export function groupReports(data: ProfileData): GroupReports {
+  let hit = reportsCache.get(data);
+  if (!hit) {
+    hit = data.counts.groups.map(() => []);
+    for (const kc of [...data.contributions.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) {
+      for (const [g, slot] of kc.byGroup) {
+        if (slot.techs.size > 0) hit[g]!.push({ key: kc.key, techs: Int32Array.from([...slot.techs].sort((a, b) => a - b)) });
+      }
+    }
+    reportsCache.set(data, hit);
+  }
+  return hit;
+}
