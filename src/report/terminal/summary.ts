@@ -87,9 +87,16 @@ export function renderSummary(c: Case, opts: SummaryOptions = {}): string {
     }
   }
   if (c.attribution?.hypotheses[0]) {
-    const h = c.attribution.hypotheses[0];
+    const a = c.attribution;
+    const h = a.hypotheses[0]!;
+    const pc = (p: number): string => `${(p * 100).toFixed(0)}%`;
     out.push('');
-    out.push(`Attribution (leading hypothesis): ${terminalSafe(h.actor.name)}, ${terminalSafe(h.words)} (${(h.probability * 100).toFixed(0)}%)`);
+    out.push(`Attribution (leading hypothesis): ${terminalSafe(h.actor.name)}, ${terminalSafe(h.words)} (${pc(h.probability)})`);
+    // Sponsor roll-up first (the question readers ask), then the next hypotheses and the "not in ATT&CK" outcome.
+    const sp = a.sponsors[0];
+    if (sp) out.push(`  sponsor state: ${terminalSafe(sp.name)}, ${terminalSafe(sp.words)} (${pc(sp.probability)})`);
+    const rest = a.hypotheses.slice(1, 3).map((x) => `${terminalSafe(x.actor.name)} ${pc(x.probability)}`);
+    out.push(`  ${rest.length ? `then: ${rest.join(', ')}; ` : ''}not an ATT&CK group: ${pc(a.unknown)}`);
   }
   const errors = c.issues.filter((i) => i.severity === 'error').length;
   const warnings = c.issues.filter((i) => i.severity === 'warning').length;
