@@ -3,7 +3,7 @@ import { IssueCollector } from '../../core/index.js';
 import type { KahuEvent } from '../../model/index.js';
 import { IIS_DEFAULT_FIELDS, iisHeader, iisLine, iisLog, rng } from '../../../test/factories/iis.js';
 import { memorySource } from '../../../test/factories/source.js';
-import { detectIis, parseIisLog } from './parser.js';
+import { detectIis, makeInterner, parseIisLog } from './parser.js';
 
 async function parse(text: string | Buffer, chunk = 65536): Promise<{ events: KahuEvent[]; issues: IssueCollector }> {
   const issues = new IssueCollector();
@@ -169,6 +169,14 @@ describe('IIS W3C parser', () => {
       expect(e.fields['cs-user-agent']).toBe(recs[i]!['cs(User-Agent)'].replaceAll('+', ' '));
       expect(e.fields['cs-uri-stem']).toBe(recs[i]!['cs-uri-stem']);
     });
+  });
+
+  it('interns without sentinel collisions: a one-character value is itself', () => {
+    const i1 = makeInterner(null, 1);
+    expect(i1('a\u0000b', 1, 2)).toBe('\u0000');
+    expect(i1('xx', 0, 0)).toBe('');
+    expect(i1('abc', 0, 3)).toBe('abc');
+    expect(i1('abd', 0, 3)).toBe('abd');
   });
 
   it('keeps hostile field names as data, never as code', async () => {

@@ -33,7 +33,7 @@ interface Block {
     o: Int32Array,
     day: string,
     int: (s: string, a: number, b: number) => FieldValue,
-    ext: (s: string, a: number, b: number) => string,
+    ext: (s: string, a: number, b: number, intern: Interner) => string,
     interners: Interner[],
     plus: (v: string) => string,
   ) => Record<string, FieldValue>;
@@ -95,14 +95,15 @@ const INTERNED = new Set(['s-ip', 'cs-method', 'cs-uri-stem', 'cs-username', 'c-
 
 /** A direct-mapped string cache of `size` slots (power of two), keyed by length and three characters. */
 export function makeInterner(decode: ((v: string) => string) | null, size = 64): Interner {
-  const raws: string[] = new Array<string>(size).fill('\u0000');
+  // Empty slots hold null, never a string a value could equal.
+  const raws: Array<string | null> = new Array<string | null>(size).fill(null);
   const vals: string[] = new Array<string>(size).fill('');
   const mask = size - 1;
   return (s, a, b) => {
     const len = b - a;
     const h = (len * 31 + s.charCodeAt(a) * 7 + s.charCodeAt(b - 1) * 3 + s.charCodeAt(a + (len >> 1))) & mask;
-    const r = raws[h]!;
-    if (r.length === len && s.startsWith(r, a)) return vals[h]!;
+    const r = raws[h];
+    if (r !== undefined && r !== null && r.length === len && s.startsWith(r, a)) return vals[h]!;
     const raw = s.slice(a, b);
     const v = decode === null ? raw : decode(raw);
     raws[h] = raw;
@@ -129,11 +130,11 @@ function intAt(s: string, a: number, b: number): FieldValue {
 }
 
 /** The extension of the URI stem `s[a, b)` (`/a/b.aspx` → `aspx`), '' when none; Sigma's `c-uri-extension`. */
-function extensionAt(s: string, a: number, b: number): string {
+function extensionAt(s: string, a: number, b: number, intern: Interner): string {
   for (let i = b - 1; i >= a; i--) {
     const c = s.charCodeAt(i);
     if (c === 47 /* / */) return '';
-    if (c === 46 /* . */) return i === b - 1 ? '' : s.slice(i + 1, b);
+    if (c === 46 /* . */) return i === b - 1 ? '' : intern(s, i + 1, b);
   }
   return '';
 }
@@ -176,8 +177,12 @@ export function compileFields(spec: string, headerDay: number | null): Block {
       case 'plus':
         lines.push(`const v${i} = ${dash} ? null : plus(s.slice(a${i}, b${i}));`);
         break;
-      case 'text':
       case 'time':
+        // Consecutive lines mostly share their second: a one-slot cache.
+        interners.push(makeInterner(null, 1));
+        lines.push(`const v${i} = ${dash} ? null : I[${interners.length - 1}](s, a${i}, b${i});`);
+        break;
+      case 'text':
         lines.push(`const v${i} = ${dash} ? null : s.slice(a${i}, b${i});`);
         break;
     }
@@ -192,7 +197,8 @@ export function compileFields(spec: string, headerDay: number | null): Block {
     const qu = query >= 0 ? `v${query}` : 'null';
     lines.push(`const uri = ${qu} === null ? ${st} : (${st} === null ? '' : ${st}) + '?' + ${qu};`);
     props.push(`${key(ALIASES[0])}: uri`, `${key(ALIASES[1])}: uri`, `${key(ALIASES[2])}: ${st}`, `${key(ALIASES[3])}: ${qu}`);
-    props.push(`${key(ALIASES[5])}: ${st} === null ? null : ext(s, a${stem}, b${stem})`);
+    interners.push(makeInterner(null, 16));
+    props.push(`${key(ALIASES[5])}: ${st} === null ? null : ext(s, a${stem}, b${stem}, I[${interners.length - 1}])`);
   }
   if (ua >= 0) props.push(`${key(ALIASES[4])}: v${ua}`);
   lines.push(`return { ${props.join(', ')} };`);
