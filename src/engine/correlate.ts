@@ -7,7 +7,7 @@ import { text } from './compile.js';
  * matches, with bounded memory: each group keeps only the events inside the correlation's timespan, and
  * groups whose newest event left the window are dropped.
  *
- * Window semantics (documented in docs/adr/0003-sigma-ir.md):
+ * Window semantics (documented in docs/adr/0008-sigma-ir.md):
  * - Conditions with only lower bounds (gt, gte, neq) are checked on every arrival over the sliding window
  *   (t - timespan, t]; when met, a finding is emitted and the group starts again (no duplicate per event).
  * - Conditions with an upper bound (lt, lte, eq) need the window to be complete: the window opened by the

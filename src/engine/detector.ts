@@ -94,6 +94,7 @@ export function createSigmaDetector(rules: RuleSet, opts: SigmaDetectorOptions =
   const mappings = opts.mappings ?? loadMappings();
   const mapped = mapRules(rules.detections, mappings);
   const index = new RuleIndex(mapped);
+  index.prepare();
   const correlations: CorrelationIR[] = rules.correlations;
   const correlator = new Correlator(correlations);
   const feeds = correlator.inputs;

@@ -283,6 +283,19 @@ export class RuleIndex {
     }
   }
 
+  /**
+   * Builds the prefilter of every (Channel, EventID) bucket the rules name, now rather than on the first event
+   * of each kind (the Aho–Corasick automata of the big buckets take a moment). Other buckets are built on use.
+   */
+  prepare(): void {
+    for (const si of this.sources.values()) {
+      for (const key of si.byKey.keys()) {
+        const [c, i] = key.split('\u0000') as [string, string];
+        this.bucketFor(si, c, i);
+      }
+    }
+  }
+
   private bucket(ev: KahuEvent): Bucket | null {
     const si = this.sources.get(ev.source);
     if (!si) return null;
@@ -290,6 +303,10 @@ export class RuleIndex {
     const id = ev.fields.EventID;
     const c = typeof ch === 'string' ? ch.toLowerCase() : ANY;
     const i = id === undefined || id === null ? ANY : String(id).toLowerCase();
+    return this.bucketFor(si, c, i);
+  }
+
+  private bucketFor(si: SourceIndex, c: string, i: string): Bucket {
     const key = `${c}\u0000${i}`;
     let b = si.cache.get(key);
     if (!b) {

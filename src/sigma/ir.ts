@@ -1,6 +1,6 @@
 /**
  * The Sigma intermediate representation (IR): the single hand-off from rule loading (sigma/) to every
- * execution path — the in-process engine (engine/) and the SQL compilers (compile/). Design: docs/adr/0003-sigma-ir.md.
+ * execution path — the in-process engine (engine/) and the SQL compilers (compile/). Design: docs/adr/0008-sigma-ir.md.
  *
  * Rules of the IR:
  * - It is plain data (JSON-serialisable, no closures, no RegExp objects), so a backend can inspect and

@@ -60,7 +60,7 @@ lines.push('- `windash` substitutes a dash/slash at the start of a word (not aft
 lines.push('- `re` runs on RE2: look-around and back-references are refused with the RE2 message as the reason (no rule can hang a scan).');
 lines.push('- Time modifiers read ISO 8601 / `YYYY-MM-DD hh:mm:ss` values as UTC (the appendix: no time-zone conversion); `week` is the ISO week.');
 lines.push('- `|expand` placeholders take values from `--placeholder NAME=v1,v2`; a rule with an undefined placeholder is refused, as the rules spec requires.');
-lines.push('- Correlations: lower-bound conditions (gt, gte, neq) are checked on a sliding window at each event and fire once per window; conditions with an upper bound (lt, lte, eq) and value_percentile are checked when the window opened by the group\'s first event closes. See docs/adr/0003-sigma-ir.md.');
+lines.push('- Correlations: lower-bound conditions (gt, gte, neq) are checked on a sliding window at each event and fire once per window; conditions with an upper bound (lt, lte, eq) and value_percentile are checked when the window opened by the group\'s first event closes. See docs/adr/0008-sigma-ir.md.');
 lines.push('- value_percentile: a value\'s share (percent) of its group\'s events in the window is compared with the condition; one finding per value.');
 lines.push('- Rules referred to by a correlation report on their own only with `generate: true`; inner correlations of a chain report only through the outer one.');
 lines.push('- Filters without `rules` would apply to every rule with a matching logsource (the schema requires at least one rule).');
