@@ -100,7 +100,7 @@ export async function* collectEvidence(
     seen.set(key, id);
     let head: Buffer;
     try {
-      head = await readFileHead(path);
+      head = await readFileHead(path, undefined, st.size);
     } catch (err) {
       const reason = `cannot read: ${(err as Error).message}`;
       issues.report({ code: 'io', severity: 'error', message: reason, location: { path } });
@@ -119,7 +119,7 @@ export async function* collectEvidence(
       birthtime: iso(st.birthtime),
       magic: det.magic,
       readable: true,
-      open: () => readFileChunks(path),
+      open: () => readFileChunks(path, undefined, st.size),
     };
     if (det.format === 'zip' && !DOCUMENT_ZIPS.has(extname(name).toLowerCase())) {
       yield* fromZip(path, base);

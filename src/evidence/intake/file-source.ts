@@ -31,17 +31,25 @@ export async function openReadOnly(path: string): Promise<FileHandle> {
   return fsp.open(path, constants.O_RDONLY);
 }
 
-/** Streams a whole file as Buffers (fresh buffer per chunk, so consumers may keep references). */
-export async function* readFileChunks(path: string, chunk = READ_CHUNK): AsyncGenerator<Buffer> {
+/**
+ * Streams a whole file as Buffers (fresh buffer per chunk, so consumers may keep references). `sizeHint` (the
+ * size from `stat`) sizes the buffers: a 40 KB log gets a 40 KB buffer, not 1 MiB. Thousands of small logs
+ * otherwise churn 2 MiB of external memory each (the read plus the EOF probe), which drives V8 into frequent
+ * full GCs (measured: GC was 18% of an HttpProxy scan). A file that grew past its hint is still read whole.
+ */
+export async function* readFileChunks(path: string, chunk = READ_CHUNK, sizeHint = -1): AsyncGenerator<Buffer> {
   const fh = await openReadOnly(path);
   try {
     let pos = 0;
     for (;;) {
-      const buf = Buffer.allocUnsafe(chunk);
-      const { bytesRead } = await fh.read(buf, 0, chunk, pos);
+      const left = sizeHint - pos;
+      // +1 so a file of exactly the hinted size ends with a short read; at the hint, a 1-byte probe for EOF.
+      const want = sizeHint < 0 || left < 0 ? chunk : Math.min(chunk, left + 1);
+      const buf = Buffer.allocUnsafe(want);
+      const { bytesRead } = await fh.read(buf, 0, want, pos);
       if (bytesRead === 0) break;
       pos += bytesRead;
-      yield bytesRead === chunk ? buf : buf.subarray(0, bytesRead);
+      yield bytesRead === want ? buf : buf.subarray(0, bytesRead);
     }
   } finally {
     await fh.close();
@@ -49,13 +57,15 @@ export async function* readFileChunks(path: string, chunk = READ_CHUNK): AsyncGe
 }
 
 /** Reads up to `max` bytes from the start of a file. */
-export async function readFileHead(path: string, max = HEAD_BYTES): Promise<Buffer> {
+export async function readFileHead(path: string, max = HEAD_BYTES, sizeHint = -1): Promise<Buffer> {
   const fh = await openReadOnly(path);
   try {
-    const buf = Buffer.alloc(max);
+    // Sized by the hint (+1 to see growth) and not zero-filled: only the bytes read are returned.
+    const buf = Buffer.allocUnsafe(sizeHint < 0 ? max : Math.min(max, sizeHint + 1));
+    const cap = buf.length;
     let got = 0;
-    while (got < max) {
-      const { bytesRead } = await fh.read(buf, got, max - got, got);
+    while (got < cap) {
+      const { bytesRead } = await fh.read(buf, got, cap - got, got);
       if (bytesRead === 0) break;
       got += bytesRead;
     }
