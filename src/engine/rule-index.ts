@@ -193,7 +193,12 @@ interface FieldFilter {
   lits: string[];
   /** Literal index → clause numbers (bucket-local). */
   clauses: number[][];
+  /** Recent values → literal indexes found in them (logs repeat images, users, paths); bounded. */
+  seen: Map<string, number[]>;
 }
+
+const SEEN_MAX = 4096;
+const SEEN_MAX_LEN = 1024;
 
 /** The prefilter of one candidate list. */
 interface Bucket {
@@ -227,7 +232,7 @@ function buildBucket(targets: CompiledTarget[]): Bucket {
   for (const [field, m] of byField) {
     const lits = [...m.keys()];
     const set = lits.length > 8 ? new LiteralSet(lits) : null;
-    filters.push({ field, set, lits, clauses: lits.map((l) => m.get(l)!) });
+    filters.push({ field, set, lits, clauses: lits.map((l) => m.get(l)!), seen: new Map() });
   }
   return { targets, filters, targetClauses, clauseCount };
 }
@@ -385,9 +390,17 @@ export class RuleIndex {
 /** Marks the clauses whose literal occurs in `s`. */
 function scan(f: FieldFilter, s: string, stamps: Uint32Array, epoch: number): void {
   if (f.set) {
-    f.set.scan(s, (k) => {
-      for (const c of f.clauses[k]!) stamps[c] = epoch;
-    });
+    let found = f.seen.get(s);
+    if (found === undefined) {
+      const list: number[] = [];
+      f.set.scan(s, (k) => list.push(k));
+      found = list;
+      if (s.length <= SEEN_MAX_LEN) {
+        if (f.seen.size >= SEEN_MAX) f.seen.clear();
+        f.seen.set(s, found);
+      }
+    }
+    for (const k of found) for (const c of f.clauses[k]!) stamps[c] = epoch;
   } else {
     for (let k = 0; k < f.lits.length; k++) if (s.includes(f.lits[k]!)) for (const c of f.clauses[k]!) stamps[c] = epoch;
   }
