@@ -161,3 +161,26 @@ describe('Exchange log parsers', () => {
     expect(protocolFromPath('HttpProxy_1.LOG')).toBeNull();
   });
 });
+
+describe('exchangeTime', () => {
+  // The direct path must agree with Date.parse (the previous and fallback reading) on every value.
+  it('reads what Date.parse reads, bit for bit', async () => {
+    const { exchangeTime } = await import('./parser.js');
+    const cases = [
+      '2021-03-01T00:00:30.431Z', '1999-12-31T23:59:59.999Z', '2021-02-28T12:00:00.000Z', '2021-02-29T12:00:00.000Z',
+      '2021-02-30T12:00:00.000Z', '2021-04-31T00:00:00.000Z', '2021-13-01T00:00:00.000Z', '2021-00-10T00:00:00.000Z',
+      '2021-03-01T24:00:00.000Z', '2021-03-01T23:60:00.000Z', '2021-03-01T23:59:60.000Z', '0050-03-01T00:00:00.000Z',
+      '0999-03-01T00:00:00.000Z', '2021-03-01T00:00:30.4a1Z', '2021-03-01T00:00:30.431z', '2021-03-01 00:00:30.431Z',
+      '2021-03-01T00:00:30.431', '2021-03-01T00:00:30Z', '2021-03-01T00:00:30.431+02:00', '2021-3-01T00:00:30.4310Z',
+      'garbage-is-24-chars-long', '2021-03-01T0a:00:30.431Z',
+    ];
+    for (let i = 0; i < 2000; i++) {
+      const t = Date.UTC(1970 + (i % 90), i % 12, 1 + (i % 28), i % 24, (i * 7) % 60, (i * 13) % 60, (i * 37) % 1000);
+      cases.push(new Date(t).toISOString());
+    }
+    for (const v of cases) {
+      const expected = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(v) ? v : `${v}Z`);
+      expect([v, exchangeTime(v)]).toEqual([v, expected]);
+    }
+  });
+});

@@ -65,7 +65,69 @@ const HEADER_LINE = /^[A-Za-z][\w-]*(,[A-Za-z][\w-]*)+$/;
 
 /** Status codes as numbers when they are unsigned integers; other text stays text. */
 function statusValue(v: string): FieldValue {
-  return v.length > 0 && v.length < 10 && /^\d+$/.test(v) ? Number(v) : v;
+  const n = v.length;
+  if (n === 0 || n >= 10) return v;
+  let x = 0;
+  for (let i = 0; i < n; i++) {
+    const d = v.charCodeAt(i) - 48;
+    if (!(d >= 0 && d <= 9)) return v;
+    x = x * 10 + d;
+  }
+  return x;
+}
+
+/** Converter per column name (the same function for the same name, so builders can be shared). */
+function converterFor(name: string): ((v: string) => FieldValue) | null {
+  return INT_COLUMNS.has(name) ? statusValue : null;
+}
+
+/**
+ * Record builders already generated, by field list. A scan meets thousands of logs with a handful of field
+ * lists: compiling one per file cost a `new Function` each and kept every builder cold (interpreted) for the
+ * few hundred records of a small log. Bounded, since field lists come from evidence.
+ */
+const builders = new Map<string, RecordBuilder>();
+
+function builderFor(names: readonly string[]): RecordBuilder {
+  const key = names.join('\n');
+  let b = builders.get(key);
+  if (b === undefined) {
+    b = compileRecordBuilder(names, converterFor);
+    if (builders.size >= 64) builders.clear();
+    builders.set(key, b);
+  }
+  return b;
+}
+
+/** Reads a digit pair at `s[i, i+2)`, or -1. */
+function two(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/**
+ * Epoch ms of an Exchange time column. The shape every Exchange writer uses (`2021-03-01T00:00:30.431Z`) is
+ * read directly; anything else goes to `Date.parse` (UTC assumed when no zone), as before. The direct path
+ * only takes values `Date.parse` reads identically (day <= 28, so no month-length question arises).
+ */
+export function exchangeTime(v: string): number {
+  if (v.length === 24 && v.charCodeAt(4) === 45 && v.charCodeAt(7) === 45 && v.charCodeAt(10) === 84 && v.charCodeAt(13) === 58 && v.charCodeAt(16) === 58 && v.charCodeAt(19) === 46 && v.charCodeAt(23) === 90) {
+    const y1 = two(v, 0);
+    const y2 = two(v, 2);
+    const mo = two(v, 5);
+    const d = two(v, 8);
+    const h = two(v, 11);
+    const mi = two(v, 14);
+    const se = two(v, 17);
+    const ms1 = two(v, 20);
+    const ms2 = v.charCodeAt(22) - 48;
+    // y1 >= 10: Date.UTC maps years 0-99 to 1900-1999, Date.parse does not.
+    if (y1 >= 10 && y2 >= 0 && mo >= 1 && mo <= 12 && d >= 1 && d <= 28 && h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && se >= 0 && se <= 59 && ms1 >= 0 && ms2 >= 0 && ms2 <= 9) {
+      return Date.UTC(y1 * 100 + y2, mo - 1, d, h, mi, se, ms1 * 10 + ms2);
+    }
+  }
+  return Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(v) ? v : `${v}Z`);
 }
 
 /** The protocol folder of an HttpProxy log path (`.../HttpProxy/Ecp/HttpProxy_2021030105-1.LOG` → `Ecp`). */
@@ -171,7 +233,7 @@ class ExchangeLogReader {
 
   private setFields(spec: string): void {
     this.names = spec.split(',').map((s) => s.trim());
-    this.build = compileRecordBuilder(this.names, (n) => (INT_COLUMNS.has(n) ? statusValue : null));
+    this.build = builderFor(this.names);
     this.headerText = spec;
     if (this.logType === null) {
       const k = kindOfFields(this.names);
@@ -203,7 +265,7 @@ class ExchangeLogReader {
     for (const c of TIME_COLUMNS) {
       const v = fields[c];
       if (typeof v === 'string' && v !== '') {
-        const t = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(v) ? v : `${v}Z`);
+        const t = exchangeTime(v);
         if (!Number.isNaN(t)) time = t;
         break;
       }
@@ -281,9 +343,17 @@ function headInfo(head: Buffer): { logType: string | null; fields: string[] | nu
   return { logType: lt ? lt[1]!.trim() : null, fields, software: /^#Software: Microsoft Exchange/m.test(s) };
 }
 
+let lastHead: Buffer | null = null;
+let lastInfo: ReturnType<typeof headInfo> | null = null;
+
 /** Detection score of an Exchange log of `kind`. */
 export function detectExchange(kind: ExchangeKind, head: Buffer): number {
-  const info = headInfo(head);
+  // The five Exchange parsers are asked about the same head one after another: read it once.
+  if (head !== lastHead) {
+    lastInfo = headInfo(head);
+    lastHead = head;
+  }
+  const info = lastInfo!;
   if (info.fields === null || info.fields.length < 3) return 0;
   const byType = info.logType ? kindOfLogType(info.logType) : null;
   if (byType !== null) return byType === kind ? 1 : 0;

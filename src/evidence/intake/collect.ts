@@ -6,7 +6,7 @@ import type { EvidenceFormat } from '../../model/index.js';
 import type { MagicType } from '../files/magic.js';
 import type { EvidenceParser, EvidenceSource } from '../types.js';
 import { detectFormat } from './detect.js';
-import { headOf, readFileChunks, readFileHead } from './file-source.js';
+import { bufferChunks, HEAD_BYTES, headOf, readFileChunks, readFileHead } from './file-source.js';
 import { gunzipStream, gzipInnerName, gzipSizeHint } from './gzip.js';
 import { DEFAULT_ZIP_LIMITS, probeZip, walkZip, type ZipLimits } from './zip.js';
 
@@ -119,7 +119,8 @@ export async function* collectEvidence(
       birthtime: iso(st.birthtime),
       magic: det.magic,
       readable: true,
-      open: () => readFileChunks(path, undefined, st.size),
+      // A head shorter than HEAD_BYTES that matches the stat size is the whole file (it was read to EOF).
+      open: head.length === st.size && head.length < HEAD_BYTES ? () => bufferChunks(head) : () => readFileChunks(path, undefined, st.size),
     };
     if (det.format === 'zip' && !DOCUMENT_ZIPS.has(extname(name).toLowerCase())) {
       yield* fromZip(path, base);
