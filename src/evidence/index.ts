@@ -14,3 +14,15 @@ export { sniffMagic, MAGIC_DESCRIPTION } from './files/magic.js';
 export { inventoryEvent } from './files/inventory.js';
 export { parsers } from './registry.js';
 export { flattenWindowsEvent } from './windows/flatten.js';
+export {
+  fileSource,
+  newEvtxStats,
+  readEvtx,
+  readEvtxFileJson,
+  readEvtxFileRecords,
+  renderJson,
+  renderXml,
+  stringifyRecord,
+  parseEvtx,
+  parseEvtxFiles,
+} from './evtx/index.js';

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { formatLocation, type Issue, type IssueSink } from '../../core/index.js';
-import { fileSource, newEvtxStats, readEvtx, renderJson, renderXml, stringifyRecord } from '../../evidence/evtx/index.js';
+import { fileSource, newEvtxStats, readEvtx, renderJson, renderXml, stringifyRecord } from '../../evidence/index.js';
 
 /** Output formats of `kahu evtx dump`. */
 export type EvtxDumpFormat = 'jsonl' | 'json' | 'xml';
