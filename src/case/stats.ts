@@ -27,11 +27,30 @@ export function newFileTally(): FileTally {
 
 /** Adds a parsed batch to a file's tally. Constant memory: counts and ranges only. */
 export function tallyBatch(tally: FileTally, batch: readonly KahuEvent[]): void {
-  for (const e of batch) {
-    tally.events++;
-    widen(tally, e.time);
-    tally.bySource.set(e.source, (tally.bySource.get(e.source) ?? 0) + 1);
+  // Per event this runs for every event of a scan: keep it to compares, and touch the Map once per run of one
+  // source (a file normally has one) instead of a get + set per event.
+  let first = tally.first;
+  let last = tally.last;
+  let source: SourceType | null = null;
+  let run = 0;
+  for (let i = 0; i < batch.length; i++) {
+    const e = batch[i]!;
+    const t = e.time;
+    if (t !== null && t !== undefined && Number.isFinite(t)) {
+      if (first === null || t < first) first = t;
+      if (last === null || t > last) last = t;
+    }
+    if (e.source !== source) {
+      if (source !== null) tally.bySource.set(source, (tally.bySource.get(source) ?? 0) + run);
+      source = e.source;
+      run = 0;
+    }
+    run++;
   }
+  if (source !== null) tally.bySource.set(source, (tally.bySource.get(source) ?? 0) + run);
+  tally.events += batch.length;
+  tally.first = first;
+  tally.last = last;
 }
 
 /** Running totals of a scan; `snapshot()` gives the case's `stats`. */
