@@ -45,7 +45,9 @@ export function literalClauses(e: Expr): Clause[] {
       if (INDEXED.has(e.field)) return [];
       if (e.test.op === 're') {
         const lits = regexAlternatives(e.test.source).map(regexLiteral);
-        return lits.length > 0 && lits.every((l) => l !== null) ? [lits.map((lit) => ({ field: e.field, lit: lit }))] : [];
+        return lits.length > 0 && lits.every((l) => l !== null)
+          ? [lits.map((lit) => ({ field: e.field, lit: lit }))]
+          : [];
       }
       if (e.test.op !== 'pattern') return [];
       let best = '';
@@ -207,6 +209,12 @@ interface Bucket {
   /** Per target (same order): its clause numbers. */
   targetClauses: number[][];
   clauseCount: number;
+  /** Clause number → index of the target that owns it (a target's clauses are numbered consecutively). */
+  owner: Int32Array;
+  /** Per target: how many clauses it has. */
+  need: Int32Array;
+  /** Indexes of the targets without clauses (always evaluated), ascending. */
+  always: number[];
 }
 
 function buildBucket(targets: CompiledTarget[]): Bucket {
@@ -234,7 +242,15 @@ function buildBucket(targets: CompiledTarget[]): Bucket {
     const set = lits.length > 8 ? new LiteralSet(lits) : null;
     filters.push({ field, set, lits, clauses: lits.map((l) => m.get(l)!), seen: new Map() });
   }
-  return { targets, filters, targetClauses, clauseCount };
+  const owner = new Int32Array(clauseCount);
+  const need = new Int32Array(targets.length);
+  const always: number[] = [];
+  targetClauses.forEach((nums, i) => {
+    for (const c of nums) owner[c] = i;
+    need[i] = nums.length;
+    if (nums.length === 0) always.push(i);
+  });
+  return { targets, filters, targetClauses, clauseCount, owner, need, always };
 }
 
 interface SourceIndex {
@@ -301,14 +317,31 @@ export class RuleIndex {
     }
   }
 
+  // The last (source, Channel, EventID) looked up and its bucket: consecutive events often share them, and the
+  // key string and Map lookups were a visible share of the per-event cost.
+  private lastSource: string | undefined;
+  private lastCh: unknown;
+  private lastId: unknown;
+  private lastBucket: Bucket | null = null;
+
   private bucket(ev: KahuEvent): Bucket | null {
-    const si = this.sources.get(ev.source);
-    if (!si) return null;
     const ch = ev.fields.Channel;
     const id = ev.fields.EventID;
+    if (this.lastBucket !== null && ev.source === this.lastSource && ch === this.lastCh && id === this.lastId)
+      return this.lastBucket;
+    const si = this.sources.get(ev.source);
+    if (!si) return null;
     const c = typeof ch === 'string' ? ch.toLowerCase() : ANY;
     const i = id === undefined || id === null ? ANY : String(id).toLowerCase();
-    return this.bucketFor(si, c, i);
+    const b = this.bucketFor(si, c, i);
+    // Only scalar keys are remembered (a list value compares by identity and would never hit anyway).
+    if ((typeof ch === 'string' || ch === undefined) && typeof id !== 'object') {
+      this.lastSource = ev.source;
+      this.lastCh = ch;
+      this.lastId = id;
+      this.lastBucket = b;
+    }
+    return b;
   }
 
   private bucketFor(si: SourceIndex, c: string, i: string): Bucket {
@@ -337,8 +370,22 @@ export class RuleIndex {
     return this.bucket(ev)?.targets ?? [];
   }
 
+  /** Per clause: the epoch in which it last held. */
   private stamps = new Uint32Array(0);
+  /** Per bucket target: the epoch of its clause count, and how many of its clauses held in that epoch. */
+  private tStamps = new Uint32Array(0);
+  private tCounts = new Int32Array(0);
+  /** Targets whose clauses all held (bucket-local indexes), filled by the prefilter. */
   private epoch = 0;
+  private readonly marker: Marker = {
+    stamps: this.stamps,
+    tStamps: this.tStamps,
+    tCounts: this.tCounts,
+    owner: new Int32Array(0),
+    need: new Int32Array(0),
+    ready: [],
+    epoch: 0,
+  };
 
   /**
    * Calls `hit` for each target matching the event (at most once per rule). Returns the number of variants
@@ -349,46 +396,100 @@ export class RuleIndex {
     if (!b || b.targets.length === 0) return 0;
     const ctx = this.ctx;
     ctx.reset(ev.fields);
-    if (this.stamps.length < b.clauseCount) this.stamps = new Uint32Array(Math.max(b.clauseCount, this.stamps.length * 2));
-    const stamps = this.stamps;
-    const epoch = (this.epoch = (this.epoch + 1) >>> 0 || 1);
-    if (prefilter) {
-      // One pass per field over all the literals the bucket's rules require; mark the clauses that hold.
-      for (const f of b.filters) {
-        if (f.field === ANY_FIELD) {
-          for (const k in ctx.fields) {
-            const v = ctx.lowerOf(k);
-            if (v === null) continue;
-            if (typeof v === 'string') scan(f, v, stamps, epoch);
-            else for (const x of v) scan(f, x, stamps, epoch);
-          }
-          continue;
-        }
-        const v = ctx.lowerOf(f.field);
-        if (v === null) continue;
-        if (typeof v === 'string') scan(f, v, stamps, epoch);
-        else for (const x of v) scan(f, x, stamps, epoch);
-      }
-    }
-    let seen: Set<string> | null = null;
-    let evaluated = 0;
     const targets = b.targets;
-    outer: for (let i = 0; i < targets.length; i++) {
+    if (!prefilter) {
+      let seen: Set<string> | null = null;
+      for (const t of targets) {
+        if (!t.match(ctx)) continue;
+        seen ??= new Set();
+        if (seen.has(t.rule.id)) continue;
+        seen.add(t.rule.id);
+        hit(t);
+      }
+      return targets.length;
+    }
+    if (this.stamps.length < b.clauseCount)
+      this.stamps = new Uint32Array(Math.max(b.clauseCount, this.stamps.length * 2));
+    if (this.tStamps.length < targets.length) {
+      const n = Math.max(targets.length, this.tStamps.length * 2);
+      this.tStamps = new Uint32Array(n);
+      this.tCounts = new Int32Array(n);
+    }
+    const epoch = (this.epoch = (this.epoch + 1) >>> 0 || 1);
+    if (epoch === 1) {
+      // The 32-bit epoch wrapped: old stamps could now collide with new epochs.
+      this.stamps.fill(0);
+      this.tStamps.fill(0);
+    }
+    const m = this.marker;
+    m.stamps = this.stamps;
+    m.tStamps = this.tStamps;
+    m.tCounts = this.tCounts;
+    m.owner = b.owner;
+    m.need = b.need;
+    m.epoch = epoch;
+    m.ready.length = 0;
+    // One pass per field over all the literals the bucket's rules require; mark the clauses that hold, and
+    // collect the targets whose clauses have all held (so the 600-odd candidates are not walked one by one).
+    for (const f of b.filters) {
+      if (f.field === ANY_FIELD) {
+        for (const k in ctx.fields) {
+          const v = ctx.lowerOf(k);
+          if (v === null) continue;
+          if (typeof v === 'string') scan(f, v, m);
+          else for (const x of v) scan(f, x, m);
+        }
+        continue;
+      }
+      const v = ctx.lowerOf(f.field);
+      if (v === null) continue;
+      if (typeof v === 'string') scan(f, v, m);
+      else for (const x of v) scan(f, x, m);
+    }
+    const ready = m.ready;
+    for (const i of b.always) ready.push(i);
+    // Evaluate in the bucket's order, as the unfiltered walk does (first variant of a rule wins).
+    if (ready.length > 1) ready.sort((x, y) => x - y);
+    let seen: Set<string> | null = null;
+    for (const i of ready) {
       const t = targets[i]!;
-      if (prefilter) for (const c of b.targetClauses[i]!) if (stamps[c] !== epoch) continue outer;
-      evaluated++;
       if (!t.match(ctx)) continue;
       seen ??= new Set();
       if (seen.has(t.rule.id)) continue;
       seen.add(t.rule.id);
       hit(t);
     }
-    return evaluated;
+    return ready.length;
   }
 }
 
+/** The per-event marking state of the prefilter. */
+interface Marker {
+  stamps: Uint32Array;
+  tStamps: Uint32Array;
+  tCounts: Int32Array;
+  owner: Int32Array;
+  need: Int32Array;
+  ready: number[];
+  epoch: number;
+}
+
+/** Marks clause `c` as holding; a target whose last clause this is becomes ready. */
+function mark(m: Marker, c: number): void {
+  if (m.stamps[c] === m.epoch) return;
+  m.stamps[c] = m.epoch;
+  const t = m.owner[c]!;
+  let n: number;
+  if (m.tStamps[t] !== m.epoch) {
+    m.tStamps[t] = m.epoch;
+    n = 1;
+  } else n = m.tCounts[t]! + 1;
+  m.tCounts[t] = n;
+  if (n === m.need[t]) m.ready.push(t);
+}
+
 /** Marks the clauses whose literal occurs in `s`. */
-function scan(f: FieldFilter, s: string, stamps: Uint32Array, epoch: number): void {
+function scan(f: FieldFilter, s: string, m: Marker): void {
   if (f.set) {
     let found = f.seen.get(s);
     if (found === undefined) {
@@ -400,8 +501,8 @@ function scan(f: FieldFilter, s: string, stamps: Uint32Array, epoch: number): vo
         f.seen.set(s, found);
       }
     }
-    for (const k of found) for (const c of f.clauses[k]!) stamps[c] = epoch;
+    for (const k of found) for (const c of f.clauses[k]!) mark(m, c);
   } else {
-    for (let k = 0; k < f.lits.length; k++) if (s.includes(f.lits[k]!)) for (const c of f.clauses[k]!) stamps[c] = epoch;
+    for (let k = 0; k < f.lits.length; k++) if (s.includes(f.lits[k]!)) for (const c of f.clauses[k]!) mark(m, c);
   }
 }
