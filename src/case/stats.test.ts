@@ -3,7 +3,7 @@ import type { KahuEvent } from '../model/index.js';
 import { newFileTally, tallyBatch } from './stats.js';
 
 function ev(source: KahuEvent['source'], time: number | null): KahuEvent {
-  return { time, host: null, source, fields: {}, prov: { evidenceId: 'e1', path: 'p', locator: { line: 1 } } } as KahuEvent;
+  return { time, host: null, source, fields: {}, prov: { evidenceId: 'e1', path: 'p', locator: { line: 1 } } };
 }
 
 describe('tallyBatch', () => {
