@@ -36,7 +36,12 @@ export class EvalCtx {
       if (hit !== undefined) return hit;
     }
     const raw = this.fields[field];
-    const v = raw === undefined || raw === null ? null : Array.isArray(raw) ? raw.flat(8).map((x) => text(x).toLowerCase()) : text(raw).toLowerCase();
+    const v =
+      raw === undefined || raw === null
+        ? null
+        : Array.isArray(raw)
+          ? raw.flat(8).map((x) => text(x).toLowerCase())
+          : text(raw).toLowerCase();
     if (n < LINEAR) {
       keys[n] = field;
       this.vals[n] = v;
@@ -251,6 +256,10 @@ function onValue(v: FieldValue, f: (s: string) => boolean): boolean {
   return f(text(v));
 }
 
+/** Values remembered per regex, and the longest value remembered. */
+const REGEX_MEMO = 256;
+const REGEX_MEMO_LEN = 1024;
+
 function compileValueTest(field: string | null, test: ValueTest): Matcher {
   const all = (ctx: EvalCtx, f: (v: FieldValue, name: string) => boolean): boolean => {
     if (field !== null) {
@@ -274,7 +283,24 @@ function compileValueTest(field: string | null, test: ValueTest): Matcher {
     case 're': {
       const flags = `${test.flags.i ? 'i' : ''}${test.flags.m ? 'm' : ''}${test.flags.s ? 's' : ''}u`;
       const re = new RE2(test.source, flags);
-      return (ctx) => all(ctx, (v) => onValue(v, (s) => re.test(s)));
+      // Regex-only selections cannot be prefiltered, so a few run on every event of their bucket, and each RE2
+      // call copies the string to UTF-8 across the native boundary. Logs repeat values, so the verdict is kept
+      // per recent value (no `g` flag: test() is pure). Bounded per regex: REGEX_MEMO values of <= 1 KiB.
+      let memo: Map<string, boolean> | null = null;
+      const t = (s: string): boolean => {
+        memo ??= new Map();
+        let r = memo.get(s);
+        if (r === undefined) {
+          r = re.test(s);
+          if (s.length <= REGEX_MEMO_LEN) {
+            if (memo.size >= REGEX_MEMO) memo.clear();
+            memo.set(s, r);
+          }
+        }
+        return r;
+      };
+      const one = (v: FieldValue): boolean => onValue(v, t);
+      return (ctx) => all(ctx, one);
     }
     case 'cidr': {
       const m = compileCidr(test.cidr);
@@ -312,7 +338,13 @@ function compileValueTest(field: string | null, test: ValueTest): Matcher {
       const cased = test.cased;
       const mode = test.mode;
       const cmp = (a: string, b: string): boolean =>
-        mode === 'eq' ? a === b : mode === 'prefix' ? a.startsWith(b) : mode === 'suffix' ? a.endsWith(b) : a.includes(b);
+        mode === 'eq'
+          ? a === b
+          : mode === 'prefix'
+            ? a.startsWith(b)
+            : mode === 'suffix'
+              ? a.endsWith(b)
+              : a.includes(b);
       if (field === null) return () => false;
       return (ctx) => {
         const a = ctx.fields[field];
@@ -326,7 +358,9 @@ function compileValueTest(field: string | null, test: ValueTest): Matcher {
 }
 
 /** Shape of a single-literal pattern: whole value, prefix, suffix or substring. */
-function literalShape(parts: readonly PatternPart[]): { mode: 'eq' | 'prefix' | 'suffix' | 'contains'; lit: string } | null {
+function literalShape(
+  parts: readonly PatternPart[],
+): { mode: 'eq' | 'prefix' | 'suffix' | 'contains'; lit: string } | null {
   const lits = parts.filter((p) => p.t === 'lit');
   if (lits.length !== 1 || parts.some((p) => p.t === 'one')) return null;
   const lit = (lits[0] as { v: string }).v;
@@ -429,7 +463,12 @@ export function requiredValues(e: Expr, field: string): Set<string> | null {
   switch (e.kind) {
     case 'field':
       if (e.field === field && e.test.op === 'pattern' && e.test.parts.every((p) => p.t === 'lit')) {
-        return new Set([e.test.parts.map((p) => (p as { v: string }).v).join('').toLowerCase()]);
+        return new Set([
+          e.test.parts
+            .map((p) => (p as { v: string }).v)
+            .join('')
+            .toLowerCase(),
+        ]);
       }
       return null;
     case 'and': {
