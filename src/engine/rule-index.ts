@@ -195,7 +195,7 @@ interface FieldFilter {
   lits: string[];
   /** Literal index → clause numbers (bucket-local). */
   clauses: number[][];
-  /** Recent values → literal indexes found in them (logs repeat images, users, paths); bounded. */
+  /** Recent raw string values → literal indexes found in their lower-cased text (logs repeat images, users, paths); bounded. */
   seen: Map<string, number[]>;
 }
 
@@ -433,18 +433,10 @@ export class RuleIndex {
     // collect the targets whose clauses have all held (so the 600-odd candidates are not walked one by one).
     for (const f of b.filters) {
       if (f.field === ANY_FIELD) {
-        for (const k in ctx.fields) {
-          const v = ctx.lowerOf(k);
-          if (v === null) continue;
-          if (typeof v === 'string') scan(f, v, m);
-          else for (const x of v) scan(f, x, m);
-        }
+        for (const k in ctx.fields) scanField(f, k, ctx, m);
         continue;
       }
-      const v = ctx.lowerOf(f.field);
-      if (v === null) continue;
-      if (typeof v === 'string') scan(f, v, m);
-      else for (const x of v) scan(f, x, m);
+      scanField(f, f.field, ctx, m);
     }
     const ready = m.ready;
     for (const i of b.always) ready.push(i);
@@ -488,21 +480,34 @@ function mark(m: Marker, c: number): void {
   if (n === m.need[t]) m.ready.push(t);
 }
 
-/** Marks the clauses whose literal occurs in `s`. */
-function scan(f: FieldFilter, s: string, m: Marker): void {
-  if (f.set) {
-    let found = f.seen.get(s);
+/**
+ * Marks the clauses whose literal occurs in a field's value. A string value is looked up by its raw text first:
+ * a value seen recently needs neither lower-casing nor a scan (most of an event's fields repeat).
+ */
+function scanField(f: FieldFilter, field: string, ctx: EvalCtx, m: Marker): void {
+  const raw = ctx.fields[field];
+  if (typeof raw === 'string') {
+    let found = f.seen.get(raw);
     if (found === undefined) {
-      const list: number[] = [];
-      f.set.scan(s, (k) => list.push(k));
-      found = list;
-      if (s.length <= SEEN_MAX_LEN) {
+      found = find(f, ctx.lowerOf(field) as string);
+      if (raw.length <= SEEN_MAX_LEN) {
         if (f.seen.size >= SEEN_MAX) f.seen.clear();
-        f.seen.set(s, found);
+        f.seen.set(raw, found);
       }
     }
     for (const k of found) for (const c of f.clauses[k]!) mark(m, c);
-  } else {
-    for (let k = 0; k < f.lits.length; k++) if (s.includes(f.lits[k]!)) for (const c of f.clauses[k]!) mark(m, c);
+    return;
   }
+  const v = ctx.lowerOf(field);
+  if (v === null) return;
+  for (const x of typeof v === 'string' ? [v] : v)
+    for (const k of find(f, x)) for (const c of f.clauses[k]!) mark(m, c);
+}
+
+/** Indexes of the filter's literals that occur in the lower-cased `s` (a literal found twice may repeat). */
+function find(f: FieldFilter, s: string): number[] {
+  const list: number[] = [];
+  if (f.set) f.set.scan(s, (k) => list.push(k));
+  else for (let k = 0; k < f.lits.length; k++) if (s.includes(f.lits[k]!)) list.push(k);
+  return list;
 }
