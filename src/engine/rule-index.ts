@@ -196,7 +196,7 @@ interface FieldFilter {
   /** Literal index → clause numbers (bucket-local). */
   clauses: number[][];
   /** Recent raw string values → literal indexes found in their lower-cased text (logs repeat images, users, paths); bounded. */
-  seen: Map<string, number[]>;
+  seen: Map<string, Int32Array>;
 }
 
 const SEEN_MAX = 4096;
@@ -482,32 +482,40 @@ function mark(m: Marker, c: number): void {
 
 /**
  * Marks the clauses whose literal occurs in a field's value. A string value is looked up by its raw text first:
- * a value seen recently needs neither lower-casing nor a scan (most of an event's fields repeat).
+ * a value seen recently needs neither lower-casing nor a scan (most of an event's fields repeat). The cache keeps
+ * the clause numbers themselves, deduplicated, so a hit is one flat loop.
  */
 function scanField(f: FieldFilter, field: string, ctx: EvalCtx, m: Marker): void {
   const raw = ctx.fields[field];
   if (typeof raw === 'string') {
     let found = f.seen.get(raw);
     if (found === undefined) {
-      found = find(f, ctx.lowerOf(field) as string);
+      found = clausesIn(f, ctx.lowerOf(field) as string);
       if (raw.length <= SEEN_MAX_LEN) {
         if (f.seen.size >= SEEN_MAX) f.seen.clear();
         f.seen.set(raw, found);
       }
     }
-    for (const k of found) for (const c of f.clauses[k]!) mark(m, c);
+    for (let i = 0; i < found.length; i++) mark(m, found[i]!);
     return;
   }
   const v = ctx.lowerOf(field);
   if (v === null) return;
-  for (const x of typeof v === 'string' ? [v] : v)
-    for (const k of find(f, x)) for (const c of f.clauses[k]!) mark(m, c);
+  for (const x of typeof v === 'string' ? [v] : v) for (const c of clausesIn(f, x)) mark(m, c);
 }
 
-/** Indexes of the filter's literals that occur in the lower-cased `s` (a literal found twice may repeat). */
-function find(f: FieldFilter, s: string): number[] {
-  const list: number[] = [];
-  if (f.set) f.set.scan(s, (k) => list.push(k));
-  else for (let k = 0; k < f.lits.length; k++) if (s.includes(f.lits[k]!)) list.push(k);
-  return list;
+const NO_CLAUSES = new Int32Array(0);
+
+/** The clause numbers (ascending, distinct) of the filter's literals that occur in the lower-cased `s`. */
+function clausesIn(f: FieldFilter, s: string): Int32Array {
+  const lits: number[] = [];
+  if (f.set) f.set.scan(s, (k) => lits.push(k));
+  else for (let k = 0; k < f.lits.length; k++) if (s.includes(f.lits[k]!)) lits.push(k);
+  if (lits.length === 0) return NO_CLAUSES;
+  const all: number[] = [];
+  for (const k of lits) for (const c of f.clauses[k]!) all.push(c);
+  const sorted = Int32Array.from(all).sort();
+  let n = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[n++] = sorted[i]!;
+  return sorted.subarray(0, n);
 }
