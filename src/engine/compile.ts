@@ -272,7 +272,19 @@ function compileValueTest(field: string | null, test: ValueTest): Matcher {
   switch (test.op) {
     case 'pattern': {
       const m = compilePattern(test.parts, !test.cased);
-      if (test.cased) return (ctx) => all(ctx, (v) => onValue(v, m));
+      if (test.cased) {
+        const one = (v: FieldValue): boolean => onValue(v, m);
+        return (ctx) => all(ctx, one);
+      }
+      // The common case (one named field, case-insensitive) without a closure per call.
+      if (field !== null) {
+        return (ctx) => {
+          const v = ctx.fields[field];
+          if (v === undefined || v === null) return false;
+          const l = ctx.lowerOf(field);
+          return l === null ? false : typeof l === 'string' ? m(l) : l.some(m);
+        };
+      }
       return (ctx) =>
         all(ctx, (v, name) => {
           if (v === null) return false;
