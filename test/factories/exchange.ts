@@ -4,35 +4,8 @@
  * Field lists follow docs/formats/exchange-logs.md; every value is synthetic.
  */
 
-/** HttpProxy field list (Exchange 2016 CU23-era order). */
-export const HTTPPROXY_FIELDS = [
-  'DateTime', 'RequestId', 'MajorVersion', 'MinorVersion', 'BuildVersion', 'RevisionVersion', 'ClientRequestId', 'Protocol',
-  'UrlHost', 'UrlStem', 'ProtocolAction', 'AuthenticationType', 'IsAuthenticated', 'AuthenticatedUser', 'Organization',
-  'AnchorMailbox', 'UserAgent', 'ClientIpAddress', 'ServerHostName', 'HttpStatus', 'BackEndStatus', 'ErrorCode', 'Method',
-  'ProxyAction', 'TargetServer', 'TargetServerVersion', 'RoutingType', 'RoutingHint', 'BackEndCookie', 'ServerLocatorHost',
-  'ServerLocatorLatency', 'RequestBytes', 'ResponseBytes', 'TargetOutstandingRequests', 'AuthModulePerfContext',
-  'HttpPipelineLatency', 'CalculateTargetBackEndLatency', 'GlsLatencyBreakup', 'TotalGlsLatency', 'AccountForestLatencyBreakup',
-  'TotalAccountForestLatency', 'ResourceForestLatencyBreakup', 'TotalResourceForestLatency', 'ADLatency',
-  'SharedCacheLatencyBreakup', 'TotalSharedCacheLatency', 'ActivityContextLifeTime', 'ModuleToHandlerSwitchingLatency',
-  'ClientReqStreamLatency', 'BackendReqInitLatency', 'BackendReqStreamLatency', 'BackendProcessingLatency',
-  'BackendRespInitLatency', 'BackendRespStreamLatency', 'ClientRespStreamLatency', 'KerberosAuthHeaderLatency',
-  'HandlerCompletionLatency', 'RequestHandlerLatency', 'HandlerToModuleSwitchingLatency', 'ProxyTime', 'CoreLatency',
-  'RoutingLatency', 'HttpProxyOverhead', 'TotalRequestTime', 'RouteRefresherLatency', 'UrlQuery', 'BackEndGenericInfo',
-  'GenericInfo', 'GenericErrors', 'EdgeTraceId', 'DatabaseGuid', 'UserADObjectGuid', 'PartitionEndpointLookupLatency',
-  'RoutingStatus',
-] as const;
-
-/** ECP Server / Activity log fields. */
-export const ECP_FIELDS = ['TimeStamp', 'ServerName', 'EventId', 'EventData'] as const;
-
-/** CmdletInfra Rps_Http fields. */
-export const RPS_HTTP_FIELDS = [
-  'DateTime', 'StartTime', 'RequestId', 'MajorVersion', 'MinorVersion', 'BuildVersion', 'RevisionVersion', 'ClientRequestId',
-  'UrlHost', 'UrlStem', 'AuthenticationType', 'IsAuthenticated', 'AuthenticatedUser', 'Organization', 'ManagedOrganization',
-  'ClientIpAddress', 'ServerHostName', 'FrontEndServer', 'HttpStatus', 'SubStatus', 'ErrorCode', 'Action', 'CommandId',
-  'CommandName', 'SessionId', 'ShellId', 'FailFast', 'ContributeToFailFast', 'RequestBytes', 'ClientInfo', 'CPU', 'Memory',
-  'ActivityContextLifeTime', 'TotalTime', 'UrlQuery', 'GenericLatency', 'GenericInfo', 'GenericErrors',
-] as const;
+// Field lists are shared with the evidence generator, so tests and demo write the same layouts.
+export { HTTPPROXY_FIELDS, ECP_FIELDS, RPS_FIELDS as RPS_HTTP_FIELDS } from '../../src/generate/exchange/formats.js';
 
 /** Rps cmdlet log fields (subset that matters plus the framing columns). */
 export const CMDLET_FIELDS = [

@@ -1,29 +1,14 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { IIS_FIELDS } from '../../src/generate/exchange/formats.js';
 
 /**
  * Factories for IIS W3C extended logs: small hand-shaped files for edge-case tests and a fast generator of
  * large realistic logs for the benchmark (`generateIisLog`). Everything here is synthetic.
  */
 
-/** The IIS 10 default field set, in IIS's order. */
-export const IIS_DEFAULT_FIELDS = [
-  'date',
-  'time',
-  's-ip',
-  'cs-method',
-  'cs-uri-stem',
-  'cs-uri-query',
-  's-port',
-  'cs-username',
-  'c-ip',
-  'cs(User-Agent)',
-  'cs(Referer)',
-  'sc-status',
-  'sc-substatus',
-  'sc-win32-status',
-  'time-taken',
-] as const;
+/** The IIS 10 default field set, in IIS's order (shared with the evidence generator). */
+export const IIS_DEFAULT_FIELDS = IIS_FIELDS;
 
 /** One header block: `#Software`, `#Version`, `#Date`, `#Fields`. */
 export function iisHeader(fields: readonly string[], date = '2021-03-03 00:00:00'): string {
