@@ -79,6 +79,35 @@ describe('createSigmaDetector', () => {
     expect(f!.events[0]!.values).not.toHaveProperty('User');
   });
 
+  it("reports the rule's fields: attribute with a keyword match, renamed for the mapping", () => {
+    const kw = loadRuleTexts(
+      [
+        {
+          file: 'rules/kw.yml',
+          text: `title: Keyword
+id: 33333333-3333-4333-8333-333333333333
+logsource:
+  product: windows
+  category: process_creation
+detection:
+  keywords: ['-enc ']
+  condition: keywords
+fields: [Image, CommandLine]
+level: low
+`,
+        },
+      ],
+      issues,
+    );
+    const d = createSigmaDetector(kw);
+    const sysmon = winEvent('Microsoft-Windows-Sysmon/Operational', 1, { Image: 'C:\\p.exe', CommandLine: 'p -enc AA', User: 'x' });
+    expect(d.onEvents([sysmon], issues)[0]!.events[0]!.values).toMatchObject({ Image: 'C:\\p.exe', CommandLine: 'p -enc AA' });
+    const sec = winEvent('Security', 4688, { NewProcessName: 'C:\\q.exe', CommandLine: 'q -enc BB' });
+    const v = d.onEvents([sec], issues)[0]!.events[0]!.values;
+    expect(v).toMatchObject({ NewProcessName: 'C:\\q.exe', CommandLine: 'q -enc BB' });
+    expect(v).not.toHaveProperty('User');
+  });
+
   it('matches the same rule on Security 4688 through the renamed fields', () => {
     const ev = winEvent('Security', 4688, { NewProcessName: 'C:\\x\\powershell.exe', CommandLine: 'powershell.exe -enc AAAA' });
     const fs = det.onEvents([ev], issues);

@@ -280,7 +280,8 @@ export class RuleIndex {
           mapping: t.mapping,
           source: t.source,
           match: compileExpr(t.expr),
-          fields: [...exprFields(t.expr)],
+          // Keyword rules read no named field: their `fields:` attribute says what a reader needs to see.
+          fields: [...new Set([...exprFields(t.expr), ...(t.show ?? [])])],
           num: this.targets.length,
           clauses: literalClauses(t.expr),
         };

@@ -88,6 +88,8 @@ export interface DetectionIR extends RuleMeta {
   detection: Expr;
   /** Fields the rule looks at (reported with findings). */
   fields: string[];
+  /** The rule's `fields:` attribute: fields worth showing with a match (reported with findings too). */
+  show?: string[];
   /** Filters (Sigma 2 meta filters) applied to this rule, by id; already folded into `detection` as `and not`. */
   filters: string[];
 }
@@ -134,5 +136,5 @@ export interface CorrelationIR extends RuleMeta {
 export interface MappedRule {
   rule: DetectionIR;
   /** One entry per mapped event source: the source type, and the full expression (source conditions AND renamed detection). */
-  targets: Array<{ source: string; expr: Expr; mapping: string }>;
+  targets: Array<{ source: string; expr: Expr; mapping: string; show?: string[] }>;
 }

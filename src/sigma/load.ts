@@ -296,6 +296,7 @@ function loadText(
           logsource: pickLogsource(d.logsource),
           detection,
           fields: [...exprFields(detection)],
+          ...(d.fields !== undefined && d.fields.length > 0 ? { show: d.fields } : {}),
           filters: [],
         });
       } else {

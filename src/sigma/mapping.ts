@@ -152,7 +152,13 @@ export function mapRule(rule: DetectionIR, m: Mappings): MappedRule {
   for (const e of matchingEntries(m, rule.logsource)) {
     if (e.requires && !rule.fields.every((f) => e.requires!.includes(f))) continue;
     const detection = renameFields(rule.detection, e.fields);
-    targets.push({ source: e.source, mapping: e.mapping, expr: { kind: 'and', args: [...entryConditions(e), detection] } });
+    const show = rule.show?.map((f) => e.fields[f] ?? f);
+    targets.push({
+      source: e.source,
+      mapping: e.mapping,
+      expr: { kind: 'and', args: [...entryConditions(e), detection] },
+      ...(show ? { show } : {}),
+    });
   }
   return { rule, targets };
 }
