@@ -237,21 +237,23 @@ export async function* collectEvidence(
       issues.report({ code: 'io', severity: 'error', message: `cannot list folder: ${(err as Error).message}`, location: { path: dir } });
       return;
     }
-    for (const n of names) {
-      const p = join(dir, n);
-      let st: Stats;
-      try {
-        st = await fsp.lstat(p);
-      } catch (err) {
-        const reason = `cannot stat: ${(err as Error).message}`;
-        issues.report({ code: 'io', severity: 'error', message: reason, location: { path: p } });
-        yield unreadable(nextId(), p, reason);
-        continue;
-      }
-      if (st.isDirectory()) yield* fromDir(p);
-      else if (st.isFile()) yield* fromFile(p, st);
-      else yield* special(p, st);
+    for (const n of names) yield* fromPath(join(dir, n), false);
+  }
+
+  /** One path: a folder is walked, a file read, anything else listed. `follow`: stat through a link. */
+  async function* fromPath(p: string, follow: boolean): AsyncGenerator<EvidenceEntry> {
+    let st: Stats;
+    try {
+      st = follow ? await fsp.stat(p) : await fsp.lstat(p);
+    } catch (err) {
+      const reason = `${follow ? 'cannot open' : 'cannot stat'}: ${(err as Error).message}`;
+      issues.report({ code: 'io', severity: 'error', message: reason, location: { path: p } });
+      yield unreadable(nextId(), p, reason);
+      return;
     }
+    if (st.isDirectory()) yield* fromDir(p);
+    else if (st.isFile()) yield* fromFile(p, st);
+    else yield* special(p, st);
   }
 
   async function* special(p: string, st: Stats): AsyncGenerator<EvidenceEntry> {
@@ -272,19 +274,6 @@ export async function* collectEvidence(
     yield unreadable(nextId(), p, reason, st);
   }
 
-  for (const p of paths) {
-    let st: Stats;
-    try {
-      // Arguments are followed (the user named them); links met inside folders are not.
-      st = await fsp.stat(p);
-    } catch (err) {
-      const reason = `cannot open: ${(err as Error).message}`;
-      issues.report({ code: 'io', severity: 'error', message: reason, location: { path: p } });
-      yield unreadable(nextId(), p, reason);
-      continue;
-    }
-    if (st.isDirectory()) yield* fromDir(p);
-    else if (st.isFile()) yield* fromFile(p, st);
-    else yield* special(p, st);
-  }
+  // Arguments are followed (the user named them); links met inside folders are not.
+  for (const p of paths) yield* fromPath(p, true);
 }
