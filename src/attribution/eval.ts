@@ -416,50 +416,63 @@ export interface OpenSetFigures {
   brier: number;
 }
 
-/** Open-set evaluation (50/50 known/removed) with the fitted open-set calibration. */
-export function openSetFigures(reports: TestReport[], p: ModelParams): OpenSetFigures {
+/**
+ * Accumulates the open-set figures: per report, P(known) with its group in the KB and with it removed, and the
+ * closed-set posterior over groups (the true group at `label`).
+ */
+function openSetTally(): { add(known: number, removed: number, post: ArrayLike<number>, label: number): void; figures(): OpenSetFigures } {
   const pk: number[] = [];
   const pr: number[] = [];
   let topKnown = 0;
   let topRemoved = 0;
+  return {
+    add(known, removed, post, label) {
+      pk.push(1 - known);
+      pr.push(1 - removed);
+      let best = 0;
+      let bestRemoved = 0;
+      let sumRemoved = 0;
+      for (let g = 0; g < post.length; g++) {
+        best = Math.max(best, post[g]!);
+        if (g !== label) {
+          bestRemoved = Math.max(bestRemoved, post[g]!);
+          sumRemoved += post[g]!;
+        }
+      }
+      if (1 - known > known * best) topKnown++;
+      if (1 - removed > removed * (bestRemoved / Math.max(1e-300, sumRemoved))) topRemoved++;
+    },
+    figures() {
+      let conc = 0;
+      for (const a of pr) for (const b of pk) conc += a > b ? 1 : a === b ? 0.5 : 0;
+      const n = pk.length;
+      let brier = 0;
+      for (let i = 0; i < n; i++) brier += pk[i]! ** 2 + (pr[i]! - 1) ** 2;
+      return {
+        n,
+        meanUnknownKnown: pk.reduce((a, x) => a + x, 0) / Math.max(1, n),
+        meanUnknownRemoved: pr.reduce((a, x) => a + x, 0) / Math.max(1, n),
+        unknownTopWhenRemoved: topRemoved / Math.max(1, n),
+        unknownTopWhenKnown: topKnown / Math.max(1, n),
+        auroc: n ? conc / (n * n) : 0,
+        brier: n ? brier / (2 * n) : 0,
+      };
+    },
+  };
+}
+
+/** Open-set evaluation (50/50 known/removed) with the fitted open-set calibration. */
+export function openSetFigures(reports: TestReport[], p: ModelParams): OpenSetFigures {
+  const tally = openSetTally();
   for (const r of reports) {
     const z = openSetLogZ(r, p);
     const known = 1 / (1 + Math.exp(-(p.ua * z.known + p.ub)));
     const removed = 1 / (1 + Math.exp(-(p.ua * z.removed + p.ub)));
-    pk.push(1 - known);
-    pr.push(1 - removed);
-    // Best group's probability = P(known) * its closed-set share = P(known) * exp(best - logZ...); compare via
-    // the closed-set max share.
-    const scores = scoreGroups(r.counts, p, r.obs);
-    const prior = logPrior(r.counts, p);
-    const post = posterior(scores, prior, p.tau);
-    let best = 0;
-    let bestRemoved = 0;
-    let sumRemoved = 0;
-    for (let g = 0; g < post.length; g++) {
-      best = Math.max(best, post[g]!);
-      if (g !== r.label) {
-        bestRemoved = Math.max(bestRemoved, post[g]!);
-        sumRemoved += post[g]!;
-      }
-    }
-    if (1 - known > known * best) topKnown++;
-    if (1 - removed > removed * (bestRemoved / Math.max(1e-300, sumRemoved))) topRemoved++;
+    // Best group's probability = P(known) * its closed-set share: compared via the closed-set posterior.
+    const post = posterior(scoreGroups(r.counts, p, r.obs), logPrior(r.counts, p), p.tau);
+    tally.add(known, removed, post, r.label);
   }
-  let conc = 0;
-  for (const a of pr) for (const b of pk) conc += a > b ? 1 : a === b ? 0.5 : 0;
-  const n = reports.length;
-  let brier = 0;
-  for (let i = 0; i < n; i++) brier += (pk[i]! - 0) ** 2 + (pr[i]! - 1) ** 2;
-  return {
-    n,
-    meanUnknownKnown: pk.reduce((s, x) => s + x, 0) / Math.max(1, n),
-    meanUnknownRemoved: pr.reduce((s, x) => s + x, 0) / Math.max(1, n),
-    unknownTopWhenRemoved: topRemoved / Math.max(1, n),
-    unknownTopWhenKnown: topKnown / Math.max(1, n),
-    auroc: n ? conc / (n * n) : 0,
-    brier: n ? brier / (2 * n) : 0,
-  };
+  return tally.figures();
 }
 
 function combine(scores: Float64Array, prior: Float64Array, tau: number, beta: number): Float64Array {
@@ -578,44 +591,14 @@ function softmax(z: Float64Array): Float64Array {
 
 /** Open-set figures for the log-linear model (each report with and without its group). */
 export function openSetFiguresLinear(reports: TestReport[], feats: Float64Array[][], m: LinearModel, priorLogOdds = 0): OpenSetFigures {
-  const pk: number[] = [];
-  const pr: number[] = [];
-  let topKnown = 0;
-  let topRemoved = 0;
+  const tally = openSetTally();
   reports.forEach((r, i) => {
     const f = feats[i]!;
     const known = 1 / (1 + Math.exp(-(m.ua * linearLogZ(f, m.w) + m.ub + priorLogOdds)));
     const removed = 1 / (1 + Math.exp(-(m.ua * linearLogZ(f, m.w, r.label) + m.ub + priorLogOdds)));
-    pk.push(1 - known);
-    pr.push(1 - removed);
-    const post = softmax(linearLogits(f, m.w));
-    let best = 0;
-    let bestRemoved = 0;
-    let sumRemoved = 0;
-    for (let g = 0; g < post.length; g++) {
-      best = Math.max(best, post[g]!);
-      if (g !== r.label) {
-        bestRemoved = Math.max(bestRemoved, post[g]!);
-        sumRemoved += post[g]!;
-      }
-    }
-    if (1 - known > known * best) topKnown++;
-    if (1 - removed > removed * (bestRemoved / Math.max(1e-300, sumRemoved))) topRemoved++;
+    tally.add(known, removed, softmax(linearLogits(f, m.w)), r.label);
   });
-  let conc = 0;
-  for (const a of pr) for (const b of pk) conc += a > b ? 1 : a === b ? 0.5 : 0;
-  const n = reports.length;
-  let brier = 0;
-  for (let i = 0; i < n; i++) brier += pk[i]! ** 2 + (pr[i]! - 1) ** 2;
-  return {
-    n,
-    meanUnknownKnown: pk.reduce((a, x) => a + x, 0) / Math.max(1, n),
-    meanUnknownRemoved: pr.reduce((a, x) => a + x, 0) / Math.max(1, n),
-    unknownTopWhenRemoved: topRemoved / Math.max(1, n),
-    unknownTopWhenKnown: topKnown / Math.max(1, n),
-    auroc: n ? conc / (n * n) : 0,
-    brier: n ? brier / (2 * n) : 0,
-  };
+  return tally.figures();
 }
 
 /**
