@@ -117,27 +117,14 @@ export function regexAlternatives(source: string): string[] {
  * classes and escapes other than escaped punctuation end a run. Only used to skip rules, never to match.
  */
 export function regexLiteral(source: string): string | null {
-  let depth = 0;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i]!;
-    if (c === '\\') i++;
-    else if (c === '[') {
-      // Skip a character class (`]` first in the class is literal).
-      i++;
-      if (source[i] === '^') i++;
-      if (source[i] === ']') i++;
-      while (i < source.length && source[i] !== ']') i += source[i] === '\\' ? 2 : 1;
-    } else if (c === '(') depth++;
-    else if (c === ')') depth--;
-    else if (c === '|' && depth === 0) return null;
-  }
+  if (regexAlternatives(source).length > 1) return null;
   let best = '';
   let run = '';
   const end = (): void => {
     if (run.length > best.length) best = run;
     run = '';
   };
-  depth = 0;
+  let depth = 0;
   for (let i = 0; i < source.length; i++) {
     const c = source[i]!;
     const next = source[i + 1];
