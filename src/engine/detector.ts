@@ -3,6 +3,7 @@ import type { IssueSink } from '../core/index.js';
 import type { Detector, FieldValue, Finding, KahuEvent, MatchedEvent } from '../model/index.js';
 import { loadMappings, mapRules, type CorrelationIR, type Mappings, type RuleMeta, type RuleSet } from '../sigma/index.js';
 import { Correlator, type CorrEvent, type CorrHit } from './correlate.js';
+import { RawPrefilter } from './raw-prefilter.js';
 import { RuleIndex, type CompiledTarget } from './rule-index.js';
 
 /** Options of {@link createSigmaDetector}. */
@@ -81,6 +82,8 @@ export function correlationFinding(h: CorrHit, fieldsOf: (ruleId: string) => rea
 /** A Sigma detector with its compiled index exposed (for `kahu sigma test` and benchmarks). */
 export interface SigmaDetector extends Detector {
   readonly index: RuleIndex;
+  /** The byte-level prefilter of text-log records (ADR 0009). */
+  readonly raw: RawPrefilter;
   /** Rules loaded but mapped to no Kahu source. */
   readonly inactive: number;
 }
@@ -95,6 +98,7 @@ export function createSigmaDetector(rules: RuleSet, opts: SigmaDetectorOptions =
   const mapped = mapRules(rules.detections, mappings);
   const index = new RuleIndex(mapped);
   index.prepare();
+  const raw = new RawPrefilter(index.targets);
   const correlations: CorrelationIR[] = rules.correlations;
   const correlator = new Correlator(correlations);
   const feeds = correlator.inputs;
@@ -109,10 +113,13 @@ export function createSigmaDetector(rules: RuleSet, opts: SigmaDetectorOptions =
   return {
     name: 'sigma',
     index,
+    raw,
     inactive: mapped.filter((m) => m.targets.length === 0).length,
     onEvents(events: readonly KahuEvent[]): Finding[] {
       const out: Finding[] = [];
       for (const ev of events) {
+        // Most text-log records match no rule: ruled out from their bytes, they are never decoded.
+        if (!raw.mayMatch(ev)) continue;
         index.match(ev, (t) => {
           if (feeds.has(t.rule.id)) {
             if (ev.time === null) return;

@@ -63,5 +63,38 @@ export const KahuEvent = z.object({
   fields: z.record(z.string(), FieldValue),
   prov: Provenance,
 });
-/** The normalised event. */
-export type KahuEvent = z.infer<typeof KahuEvent>;
+/**
+ * The bytes of a text-log record where its parser read them, for byte-level prefilters (a rule index can rule
+ * out most records of a log with one case-insensitive search over the read buffer, before any field is
+ * decoded). Present only while the parser's read buffer is attached to the event.
+ */
+export interface RawRecord {
+  /** The read buffer holding the record (shared by the records of one read). Read-only. */
+  readonly buf: Buffer;
+  /** The record is `buf[start, end)`, without its line break. */
+  readonly start: number;
+  readonly end: number;
+  /** Whether the record's bytes are all ASCII. */
+  readonly ascii: boolean;
+  /**
+   * Field values the parser derives from outside the record (an HttpProxy log's protocol, taken from its folder
+   * name), lower-cased and joined by `\n`; '' when none. A prefilter must look for literals here too.
+   */
+  readonly extra: string;
+}
+
+/**
+ * The normalised event. Text-log parsers may build `fields` on first access (a record nobody reads is never
+ * decoded); `field(name)` then reads one value without building the rest, and `raw` exposes the record's bytes.
+ */
+export type KahuEvent = z.infer<typeof KahuEvent> & {
+  /** The record's bytes, while its read buffer is attached (text logs only). */
+  readonly raw?: RawRecord | null;
+  /** One field's value without building `fields` (lazy text-log events only). */
+  field?(name: string): FieldValue | undefined;
+};
+
+/** One field of an event: through `field()` when the event has it (no full decode), else from `fields`. */
+export function fieldOf(ev: KahuEvent, name: string): FieldValue | undefined {
+  return ev.field ? ev.field(name) : ev.fields[name];
+}

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { KahuError, type IssueSink } from '../core/index.js';
-import { Level, type Detector, type Finding, type KahuEvent } from '../model/index.js';
+import { fieldOf, Level, type Detector, type Finding, type KahuEvent } from '../model/index.js';
 import { contentRoot } from './content-root.js';
 
 const Check = z
@@ -90,8 +90,8 @@ const BUILD_SOURCES = new Set(['exchange.httpproxy', 'exchange.rps', 'exchange.c
 /** Reads `Major.Minor.Build.Revision` from an Exchange log record's version columns, or null. */
 export function buildOfEvent(e: KahuEvent): string | null {
   if (!BUILD_SOURCES.has(e.source)) return null;
-  const f = e.fields;
-  const parts = [f.MajorVersion, f.MinorVersion, f.BuildVersion, f.RevisionVersion].map((v) => (typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : null));
+  // One value at a time: a lazy log record is not decoded whole for its build.
+  const parts = [fieldOf(e, 'MajorVersion'), fieldOf(e, 'MinorVersion'), fieldOf(e, 'BuildVersion'), fieldOf(e, 'RevisionVersion')].map((v) => (typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : null));
   if (parts.some((p) => p === null) || parts[0] !== 15) return null;
   return parts.join('.');
 }

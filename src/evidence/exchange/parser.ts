@@ -1,6 +1,8 @@
 import type { IssueSink } from '../../core/index.js';
 import type { EvidenceFormat, FieldValue, KahuEvent, SourceType } from '../../model/index.js';
+import { isAscii } from 'node:buffer';
 import { excerpt } from '../text/excerpt.js';
+import { decodeRecord, LineEvent, RepeatedText, type LineLayout, type LineSource } from '../text/line-event.js';
 import { LineSplitter } from '../text/lines.js';
 import { compileRecordBuilder, type RecordBuilder } from '../text/record-builder.js';
 import type { EvidenceParser, EvidenceSource } from '../types.js';
@@ -152,6 +154,124 @@ export function ecpEventDataFields(data: string): Record<string, string> {
 
 const OAB_TEMP = /Download failed and temporary file (.*?) needs to be removed/;
 
+/** Kahu-derived fields (docs/formats/exchange-logs.md): never overwrite a logged column. */
+function enrich(kind: ExchangeKind, protocol: string | null, fields: Record<string, FieldValue>, text: string): void {
+  switch (kind) {
+    case 'httpproxy': {
+      if ((fields.Protocol === undefined || fields.Protocol === '') && protocol) fields.Protocol = protocol;
+      break;
+    }
+    case 'ecp': {
+      const data = fields.EventData;
+      if (typeof data === 'string') {
+        const kv = ecpEventDataFields(data);
+        if (kv.CMD !== undefined && fields.Cmd === undefined) fields.Cmd = kv.CMD;
+        if (kv.URL !== undefined && fields.Url === undefined) fields.Url = kv.URL;
+      }
+      break;
+    }
+    case 'oab': {
+      const m = OAB_TEMP.exec(text);
+      if (m && fields.TemporaryFile === undefined) fields.TemporaryFile = m[1]!;
+      break;
+    }
+    case 'rps':
+    case 'cmdlet':
+      break;
+  }
+}
+
+const QUOTE = 34;
+const COMMA = 44;
+
+/**
+ * Finds the values of the CSV record `buf[start, end)` the way {@link splitCsv} reads its text, writing each
+ * value's bounds to `bounds` (`[a, b]` pairs; a quoted value's bounds exclude its quotes and `quoted[k]` is 1).
+ * Returns the value count, or -1 when the record is not plain (quoting damaged, more than `max` values): the
+ * caller then takes the text path, which reports what is wrong. With `stop`, returns once `stop` values are found.
+ */
+function csvBounds(buf: Buffer, start: number, end: number, max: number, bounds: Int32Array, quoted: Uint8Array, stop = Infinity): number {
+  let k = 0;
+  let i = start;
+  for (;;) {
+    if (k >= stop) return k;
+    if (k >= max) return -1;
+    if (i < end && buf[i] === QUOTE) {
+      let j = i + 1;
+      let close = -1;
+      while (j < end) {
+        if (buf[j] !== QUOTE) {
+          j++;
+          continue;
+        }
+        if (j + 1 < end && buf[j + 1] === QUOTE) {
+          j += 2;
+          continue;
+        }
+        close = j;
+        break;
+      }
+      // Unclosed, or text between the closing quote and the next comma: damaged quoting.
+      if (close < 0 || (close + 1 < end && buf[close + 1] !== COMMA)) return -1;
+      bounds[2 * k] = i + 1;
+      bounds[2 * k + 1] = close;
+      quoted[k++] = 1;
+      if (close + 1 >= end) return k;
+      i = close + 2;
+    } else {
+      let j = i;
+      while (j < end && buf[j] !== COMMA) j++;
+      bounds[2 * k] = i;
+      bounds[2 * k + 1] = j;
+      quoted[k++] = 0;
+      if (j >= end) return k;
+      i = j + 1;
+    }
+  }
+}
+
+/** The text of value `k` found by {@link csvBounds} (doubled quotes of a quoted value undone). */
+function csvValue(buf: Buffer, bounds: Int32Array, quoted: Uint8Array, k: number, ascii: boolean): string {
+  const v = decodeRecord(buf, bounds[2 * k]!, bounds[2 * k + 1]!, ascii);
+  return quoted[k] === 1 && v.includes('""') ? v.replaceAll('""', '"') : v;
+}
+
+/** One field list of an Exchange log as a {@link LineLayout}: how its lazy events decode themselves. */
+class ExchangeLayout implements LineLayout {
+  /** Field name → column (the last column of a name wins, as in the builder). */
+  private readonly column = new Map<string, number>();
+  private readonly bounds: Int32Array;
+  private readonly quoted: Uint8Array;
+
+  constructor(
+    private readonly names: readonly string[],
+    private readonly builder: RecordBuilder,
+    private readonly kind: ExchangeKind,
+    private readonly protocol: string | null,
+  ) {
+    names.forEach((n, i) => this.column.set(n, i));
+    this.bounds = new Int32Array(2 * names.length + 2);
+    this.quoted = new Uint8Array(names.length + 1);
+  }
+
+  build(buf: Buffer, start: number, end: number, ascii: boolean): Record<string, FieldValue> {
+    const text = decodeRecord(buf, start, end, ascii);
+    const fields = this.builder(splitCsv(text).values);
+    enrich(this.kind, this.protocol, fields, text);
+    return fields;
+  }
+
+  valueAt(buf: Buffer, start: number, end: number, ascii: boolean, name: string): FieldValue | undefined {
+    const i = this.column.get(name);
+    // Derived fields (Protocol from the folder, ECP Cmd/Url, OAB TemporaryFile) come from the full build.
+    if (i === undefined || (name === 'Protocol' && this.kind === 'httpproxy')) return this.build(buf, start, end, ascii)[name];
+    const k = csvBounds(buf, start, end, this.names.length + 1, this.bounds, this.quoted, i + 1);
+    if (k <= i) return this.build(buf, start, end, ascii)[name];
+    const v = csvValue(buf, this.bounds, this.quoted, i, ascii);
+    return INT_COLUMNS.has(name) ? statusValue(v) : v;
+  }
+}
+
 /** Parser state for one Exchange log. */
 class ExchangeLogReader {
   events: KahuEvent[] = [];
@@ -164,6 +284,18 @@ class ExchangeLogReader {
   /** A record whose quoted field runs over a line break: its text so far. */
   private open: { text: string; line: number; offset: number; quotes: number } | null = null;
   private orphans = 0;
+  private lastBuf: Buffer | null = null;
+  private lastAscii = false;
+  /** Byte length of the header text (a bare header line repeated in the data is skipped). */
+  private headerBytes = -1;
+  /** Columns holding the time and the host, in order of preference. */
+  private timeCols: number[] = [];
+  private hostCols: number[] = [];
+  private bounds = new Int32Array(0);
+  private quoted = new Uint8Array(0);
+  private layout: ExchangeLayout | null = null;
+  private lineSource: LineSource | null = null;
+  private readonly hosts = new RepeatedText();
 
   constructor(
     private readonly src: EvidenceSource,
@@ -175,9 +307,15 @@ class ExchangeLogReader {
   }
 
   readonly onLine = (buf: Buffer, start: number, end: number, line: number, offset: number): void => {
-    const text = buf.toString('utf8', start, end);
+    if (buf !== this.lastBuf) {
+      // One SIMD pass per read chunk: pure-ASCII chunks decode as latin1 (exact for ASCII, twice as fast).
+      this.lastBuf = buf;
+      this.lastAscii = isAscii(buf);
+    }
+    const ascii = this.lastAscii;
     if (this.open) {
       // Inside a quoted field: the line break belongs to the value.
+      const text = decodeRecord(buf, start, end, ascii);
       this.open.text += '\n' + text;
       this.open.quotes += quoteCount(text);
       if (this.open.quotes % 2 === 0) {
@@ -190,25 +328,64 @@ class ExchangeLogReader {
       }
       return;
     }
-    if (text.length === 0) return;
-    if (text.charCodeAt(0) === 35 /* # */) {
-      this.directive(text);
+    if (end === start) return;
+    if (buf[start] === 35 /* # */) {
+      this.directive(decodeRecord(buf, start, end, ascii));
       return;
     }
-    if (this.names === null || text === this.headerText) {
+    if (this.names === null || end - start === this.headerBytes) {
       // Newer builds write the bare field list as the first line (before the directives).
-      if (HEADER_LINE.test(text) && TIME_COLUMNS.some((t) => text.includes(t))) {
+      const text = decodeRecord(buf, start, end, ascii);
+      if ((this.names === null || text === this.headerText) && HEADER_LINE.test(text) && TIME_COLUMNS.some((t) => text.includes(t))) {
         if (this.names === null) this.setFields(text);
         return;
       }
     }
-    const q = quoteCount(text);
+    // Quote parity: an odd count leaves a quoted field open, so the record goes on after the line break.
+    let q = 0;
+    for (let i = buf.indexOf(QUOTE, start); i >= 0 && i < end; i = buf.indexOf(QUOTE, i + 1)) q++;
     if (q % 2 === 1) {
-      this.open = { text, line, offset, quotes: q };
+      this.open = { text: decodeRecord(buf, start, end, ascii), line, offset, quotes: q };
       return;
     }
-    this.record(text, line, offset);
+    if (!this.lazy(buf, start, end, ascii, line, offset)) this.record(decodeRecord(buf, start, end, ascii), line, offset);
   };
+
+  /**
+   * A well-formed one-line record becomes a lazy event: its values are located (so the count is checked now)
+   * and only the time and host are decoded. Returns false for anything else (no header yet, wrong count,
+   * damaged quoting, no time), which the text path handles and reports.
+   */
+  private lazy(buf: Buffer, start: number, end: number, ascii: boolean, line: number, offset: number): boolean {
+    const names = this.names;
+    if (names === null || this.build === null) return false;
+    const n = names.length;
+    if (this.bounds.length < 2 * n + 2) {
+      this.bounds = new Int32Array(2 * n + 2);
+      this.quoted = new Uint8Array(n + 1);
+    }
+    const k = csvBounds(buf, start, end, n + 1, this.bounds, this.quoted);
+    if (k !== n) return false;
+    let time = NaN;
+    for (const c of this.timeCols) {
+      if (this.bounds[2 * c + 1]! === this.bounds[2 * c]!) continue;
+      time = exchangeTime(csvValue(buf, this.bounds, this.quoted, c, ascii));
+      break;
+    }
+    if (Number.isNaN(time)) return false;
+    let host: string | null = null;
+    for (const c of this.hostCols) {
+      const a = this.bounds[2 * c]!;
+      const b = this.bounds[2 * c + 1]!;
+      if (b === a) continue;
+      host = this.quoted[c] === 1 ? csvValue(buf, this.bounds, this.quoted, c, ascii) : this.hosts.at(buf, a, b, ascii);
+      break;
+    }
+    this.layout ??= new ExchangeLayout(names, this.build, this.kind, this.protocol);
+    this.lineSource ??= { id: this.src.id, path: this.src.path, extra: this.kind === 'httpproxy' && this.protocol ? this.protocol.toLowerCase() : '' };
+    this.events.push(new LineEvent(time, host, SOURCE[this.kind], this.lineSource, this.layout, buf, start, end, ascii, line, offset));
+    return true;
+  }
 
   /** Flushes a record left open at the end of the file. Returns its location when there was one. */
   end(): { line: number; offset: number } | null {
@@ -228,15 +405,24 @@ class ExchangeLogReader {
       this.logType = value;
       const k = kindOfLogType(value);
       if (k) this.kind = k;
+      this.layout = null;
+      this.lineSource = null;
     }
   }
 
   private setFields(spec: string): void {
-    this.names = spec.split(',').map((s) => s.trim());
-    this.build = builderFor(this.names);
+    const names = spec.split(',').map((s) => s.trim());
+    this.names = names;
+    this.build = builderFor(names);
     this.headerText = spec;
+    this.headerBytes = Buffer.byteLength(spec);
+    // Preference order of TIME_COLUMNS / HOST_COLUMNS; the last column of a name is the one the builder keeps.
+    this.timeCols = TIME_COLUMNS.map((c) => names.lastIndexOf(c)).filter((i) => i >= 0);
+    this.hostCols = HOST_COLUMNS.map((c) => names.lastIndexOf(c)).filter((i) => i >= 0);
+    this.layout = null;
+    this.lineSource = null;
     if (this.logType === null) {
-      const k = kindOfFields(this.names);
+      const k = kindOfFields(names);
       if (k) this.kind = k;
     }
   }
@@ -282,7 +468,7 @@ class ExchangeLogReader {
         break;
       }
     }
-    this.enrich(fields, text);
+    enrich(this.kind, this.protocol, fields, text);
     this.events.push({
       time,
       host,
@@ -290,33 +476,6 @@ class ExchangeLogReader {
       fields,
       prov: { evidenceId: this.src.id, path: this.src.path, locator: { line, offset } },
     });
-  }
-
-  /** Kahu-derived fields (docs/formats/exchange-logs.md): never overwrite a logged column. */
-  private enrich(fields: Record<string, FieldValue>, text: string): void {
-    switch (this.kind) {
-      case 'httpproxy': {
-        if ((fields.Protocol === undefined || fields.Protocol === '') && this.protocol) fields.Protocol = this.protocol;
-        break;
-      }
-      case 'ecp': {
-        const data = fields.EventData;
-        if (typeof data === 'string') {
-          const kv = ecpEventDataFields(data);
-          if (kv.CMD !== undefined && fields.Cmd === undefined) fields.Cmd = kv.CMD;
-          if (kv.URL !== undefined && fields.Url === undefined) fields.Url = kv.URL;
-        }
-        break;
-      }
-      case 'oab': {
-        const m = OAB_TEMP.exec(text);
-        if (m && fields.TemporaryFile === undefined) fields.TemporaryFile = m[1]!;
-        break;
-      }
-      case 'rps':
-      case 'cmdlet':
-        break;
-    }
   }
 
   private bad(line: number, offset: number, why: string, text: string, severity: 'warning' | 'info' = 'warning'): void {

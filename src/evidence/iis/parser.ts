@@ -2,9 +2,10 @@ import { isAscii } from 'node:buffer';
 import type { IssueSink } from '../../core/index.js';
 import type { FieldValue, KahuEvent } from '../../model/index.js';
 import { excerpt } from '../text/excerpt.js';
+import { decodeRecord, LineEvent, RepeatedText, type LineLayout, type LineSource } from '../text/line-event.js';
 import { LineSplitter } from '../text/lines.js';
 import type { EvidenceParser, EvidenceSource } from '../types.js';
-import { ALIASES, eventFieldName, fieldKind } from './fields.js';
+import { ALIASES, eventFieldName, fieldKind, type FieldKind } from './fields.js';
 
 /**
  * IIS / HTTP.sys W3C extended log parser (W3C Working Draft WD-logfile-960323; IIS's dialect): directive
@@ -61,25 +62,6 @@ function parseDay(s: string, a = 0, b = s.length): number {
   const d = digitsAt(s, a + 8, 2);
   if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31) return -1;
   return Date.UTC(y, mo - 1, d);
-}
-
-/** `HH:MM:SS` (optionally `.fff`) at `s[a, b)` → ms since midnight, or -1. */
-function parseTimeOfDay(s: string, a: number, b: number): number {
-  const len = b - a;
-  if (len < 8 || s.charCodeAt(a + 2) !== 58 || s.charCodeAt(a + 5) !== 58) return -1;
-  const h = digitsAt(s, a, 2);
-  const mi = digitsAt(s, a + 3, 2);
-  const se = digitsAt(s, a + 6, 2);
-  if (h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 60) return -1;
-  let ms = 0;
-  if (len > 8) {
-    if (s.charCodeAt(a + 8) !== 46 || len === 9) return -1;
-    const digits = Math.min(3, len - 9);
-    const f = digitsAt(s, a + 9, digits);
-    if (f < 0) return -1;
-    ms = digits === 1 ? f * 100 : digits === 2 ? f * 10 : f;
-  }
-  return ((h * 60 + mi) * 60 + se) * 1000 + ms;
 }
 
 /** Returns the (decoded) value of `s[a, b)`, reusing the string made for an equal earlier value. */
@@ -245,32 +227,142 @@ function generateBuilder(w3c: string[]): CompiledFields {
   return { names, build, interners };
 }
 
-/** Internal Buffer methods that skip `toString`'s argument checks (stable in Node since v0.x). */
-interface FastBuffer {
-  latin1Slice(start: number, end: number): string;
-  utf8Slice(start: number, end: number): string;
+const SP = 32;
+const DASH = 45;
+
+/** `buf[a, a+count)` as a decimal number, or -1 when a byte is not a digit. */
+function digitsAtB(buf: Buffer, a: number, count: number): number {
+  let v = 0;
+  for (let i = a; i < a + count; i++) {
+    const d = buf[i]! - DIGIT0;
+    if (!(d >= 0 && d <= 9)) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/** `HH:MM:SS` (optionally `.fff`) at `buf[a, b)` → ms since midnight, or -1. */
+function timeOfDayAt(buf: Buffer, a: number, b: number): number {
+  const len = b - a;
+  if (len < 8 || buf[a + 2] !== 58 || buf[a + 5] !== 58) return -1;
+  const h = digitsAtB(buf, a, 2);
+  const mi = digitsAtB(buf, a + 3, 2);
+  const se = digitsAtB(buf, a + 6, 2);
+  if (h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 60) return -1;
+  let ms = 0;
+  if (len > 8) {
+    if (buf[a + 8] !== 46 || len === 9) return -1;
+    const digits = Math.min(3, len - 9);
+    const f = digitsAtB(buf, a + 9, digits);
+    if (f < 0) return -1;
+    ms = digits === 1 ? f * 100 : digits === 2 ? f * 10 : f;
+  }
+  return ((h * 60 + mi) * 60 + se) * 1000 + ms;
+}
+
+/**
+ * Splits a data line's text at its spaces into `o` (value start offsets, `o[n] = length + 1`). Returns the text
+ * without the one trailing space some shippers add, or null when the value count is not `n`.
+ */
+function splitLine(text0: string, n: number, o: Int32Array): string | null {
+  let text = text0;
+  let k = 0;
+  let q = 0;
+  o[k++] = 0;
+  while (k <= n) {
+    const sp = text.indexOf(' ', q);
+    if (sp < 0) break;
+    o[k++] = sp + 1;
+    q = sp + 1;
+  }
+  if (k === n + 1 && o[n] === text.length) {
+    k = n;
+    text = text.slice(0, -1);
+  }
+  if (k !== n) return null;
+  o[k] = text.length + 1;
+  return text;
+}
+
+/** The fields of one `#Fields` block as a {@link LineLayout}: how a lazy event of the block decodes itself. */
+class IisLayout implements LineLayout {
+  private readonly offs: Int32Array;
+  /** Event field name → column (the last column of a name wins, as in the builder). */
+  private readonly column = new Map<string, number>();
+  private readonly kinds: FieldKind[];
+
+  constructor(private readonly block: Block, w3c: string[]) {
+    this.offs = new Int32Array(block.n + 2);
+    block.names.forEach((name, i) => this.column.set(name, i));
+    this.kinds = block.names.map((name, i) => fieldKind(name, w3c[i]!));
+  }
+
+  build(buf: Buffer, start: number, end: number, ascii: boolean): Record<string, FieldValue> {
+    const b = this.block;
+    const o = this.offs;
+    // The parser checked the value count; a record that still fails (cannot happen for bytes it validated)
+    // yields no fields rather than misaligned ones.
+    const text = splitLine(decodeRecord(buf, start, end, ascii), b.n, o);
+    if (text === null) return {};
+    const day = b.dateIdx >= 0 ? text.slice(o[b.dateIdx], o[b.dateIdx + 1]! - 1) : '';
+    return b.build(text, o, day, intAt, extensionAt, b.interners, plusToSpace);
+  }
+
+  valueAt(buf: Buffer, start: number, end: number, ascii: boolean, name: string): FieldValue | undefined {
+    const i = this.column.get(name);
+    // Derived names (c-uri and the other aliases) come from the builder.
+    if (i === undefined) return (ALIASES as readonly string[]).includes(name) ? this.build(buf, start, end, ascii)[name] : undefined;
+    let a = start;
+    for (let k = 0; k < i; k++) {
+      const sp = buf.indexOf(SP, a);
+      if (sp < 0 || sp >= end) return undefined;
+      a = sp + 1;
+    }
+    let b = buf.indexOf(SP, a);
+    if (b < 0 || b > end) b = end;
+    if (b - a === 1 && buf[a] === DASH) return null;
+    const v = decodeRecord(buf, a, b, ascii);
+    switch (this.kinds[i]!) {
+      case 'int':
+        return intAt(v, 0, v.length);
+      case 'plus':
+        return plusToSpace(v);
+      case 'date':
+      case 'time':
+      case 'text':
+        return v;
+    }
+  }
 }
 
 /** Parser state for one file: the current header block and the outcome of each line. */
 export class IisLineParser {
   block: Block | null = null;
+  private layout: IisLayout | null = null;
   headerDay: number | null = null;
   events: KahuEvent[] = [];
   /** Data lines seen before any `#Fields` line (reported once, with the first line number). */
   private orphanLines = 0;
-  private lastDayStr = '';
+  /** The last date seen (as yyyymmdd) and its epoch ms: consecutive lines nearly always share their day. */
+  private lastYmd = -1;
   private lastDay = -1;
+  /** Host names repeat on every line. */
+  private readonly hosts = new RepeatedText(plusToSpace);
   private lastBuf: Buffer | null = null;
   private lastAscii = false;
-  /** Start offsets of each value in the current line, plus one past the end (`length + 1`). */
-  private offs = new Int32Array(64);
+  private readonly src: LineSource;
 
   constructor(
-    private readonly src: { id: string; path: string },
+    src: { id: string; path: string },
     private readonly issues: IssueSink,
-  ) {}
+  ) {
+    this.src = { id: src.id, path: src.path, extra: '' };
+  }
 
-  /** Handles one line given as bytes. */
+  /**
+   * Handles one line given as bytes. A data line is checked (value count, date and time) and becomes a lazy
+   * event: its values stay in the read buffer until something reads them.
+   */
   readonly onLine = (buf: Buffer, start: number, end: number, line: number, offset: number): void => {
     if (end === start) {
       if (this.block !== null) this.blank(line, offset);
@@ -281,90 +373,100 @@ export class IisLineParser {
       this.lastBuf = buf;
       this.lastAscii = isAscii(buf);
     }
-    // UTF-8 is IIS's log encoding (ASCII for older servers).
-    const fb = buf as unknown as FastBuffer;
-    const text = this.lastAscii ? fb.latin1Slice(start, end) : fb.utf8Slice(start, end);
-    this.handle(text, line, offset);
-  };
-
-  /** Handles one line as text. */
-  handle(line0: string, line: number, offset: number): void {
-    let text = line0;
-    if (text.charCodeAt(0) === 35 /* # */) {
-      this.directive(text);
+    const ascii = this.lastAscii;
+    if (buf[start] === 35 /* # */) {
+      this.directive(decodeRecord(buf, start, end, ascii));
       return;
     }
     const block = this.block;
     if (block === null) {
-      if (text.trim() === '') return;
-      if (this.orphanLines++ === 0) {
-        this.issues.report({
-          code: 'bad-record',
-          severity: 'warning',
-          message: 'data line before any #Fields header: skipped (the field order is unknown)',
-          location: { path: this.src.path, line, offset },
-        });
-      }
+      this.orphan(decodeRecord(buf, start, end, ascii), line, offset);
       return;
     }
-    // Value start offsets; stop counting once past the declared number (garbage lines can be long).
-    let o = this.offs;
+    // Value boundaries: the byte after each space, for the columns the parser reads now.
     const n = block.n;
-    if (o.length < n + 2) o = this.offs = new Int32Array(n + 16);
-    let k = 0;
-    let q = 0;
-    o[k++] = 0;
-    while (k <= n) {
-      const sp = text.indexOf(' ', q);
-      if (sp < 0) break;
-      o[k++] = sp + 1;
-      q = sp + 1;
+    const di = block.dateIdx;
+    const ti = block.timeIdx;
+    const hi = block.hostIdx;
+    let k = 1;
+    let dA = -1, dB = -1, tA = -1, tB = -1, hA = -1, hB = -1;
+    if (di === 0) dA = start;
+    if (ti === 0) tA = start;
+    if (hi === 0) hA = start;
+    let e = end;
+    for (let i = start; i < e; i++) {
+      if (buf[i] !== SP) continue;
+      // Value k-1 ends here, value k starts after.
+      if (k - 1 === di) dB = i;
+      else if (k - 1 === ti) tB = i;
+      else if (k - 1 === hi) hB = i;
+      if (k === di) dA = i + 1;
+      else if (k === ti) tA = i + 1;
+      else if (k === hi) hA = i + 1;
+      k++;
+      if (k > n + 1) break;
     }
     // One trailing space (some log shippers add it) is not an extra empty value.
-    if (k === n + 1 && o[n] === text.length) {
+    if (k === n + 1 && buf[end - 1] === SP) {
       k = n;
-      text = text.slice(0, -1);
+      e = end - 1;
     }
     if (k !== n) {
+      const text = decodeRecord(buf, start, end, ascii);
       // A whitespace-only line (hand-edited samples have them) carries no record.
-      if (text.trim() === '') {
-        this.blank(line, offset);
-        return;
-      }
-      const count = k > n ? `more than ${n}` : String(k);
-      this.badLine(text, line, offset, `${count} values where #Fields declares ${n}`);
+      if (text.trim() === '') this.blank(line, offset);
+      else this.badLine(text, line, offset, `${k > n ? `more than ${n}` : String(k)} values where #Fields declares ${n}`);
       return;
     }
-    o[k] = text.length + 1;
-    if (block.dateIdx >= 0) {
-      const a = o[block.dateIdx]!;
-      const b = o[block.dateIdx + 1]! - 1;
-      // Same day as the previous line in nearly every case: compare in place, slice and parse only on change.
-      // The builder reuses `lastDayStr` as the `date` value.
-      if (b - a !== this.lastDayStr.length || !text.startsWith(this.lastDayStr, a)) {
-        this.lastDayStr = text.slice(a, b);
-        this.lastDay = parseDay(this.lastDayStr);
-      }
-    }
+    if (di === n - 1) dB = e;
+    if (ti === n - 1) tB = e;
+    if (hi === n - 1) hB = e;
     let time: number | null = null;
-    if (block.timeIdx >= 0) {
-      const tod = parseTimeOfDay(text, o[block.timeIdx]!, o[block.timeIdx + 1]! - 1);
-      const day = block.dateIdx >= 0 ? this.lastDay : (block.headerDay ?? -1);
+    if (ti >= 0) {
+      let day = block.headerDay ?? -1;
+      if (di >= 0) {
+        day = -1;
+        if (dB - dA === 10 && buf[dA + 4] === DASH && buf[dA + 7] === DASH) {
+          const y = digitsAtB(buf, dA, 4);
+          const mo = digitsAtB(buf, dA + 5, 2);
+          const d = digitsAtB(buf, dA + 8, 2);
+          if (y >= 0 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31) {
+            const ymd = y * 10000 + mo * 100 + d;
+            if (ymd !== this.lastYmd) {
+              this.lastYmd = ymd;
+              this.lastDay = Date.UTC(y, mo - 1, d);
+            }
+            day = this.lastDay;
+          }
+        }
+      }
+      const tod = timeOfDayAt(buf, tA, tB);
       if (tod < 0 || day < 0) {
-        this.badLine(text, line, offset, 'date/time not in W3C form (YYYY-MM-DD HH:MM:SS)');
+        this.badLine(decodeRecord(buf, start, end, ascii), line, offset, 'date/time not in W3C form (YYYY-MM-DD HH:MM:SS)');
         return;
       }
       time = day + tod;
     }
-    const fields = block.build(text, o, this.lastDayStr, intAt, extensionAt, block.interners, plusToSpace);
-    const h = block.hostIdx >= 0 ? fields['s-computername'] : null;
-    this.events.push({
-      time,
-      host: typeof h === 'string' ? h : null,
-      source: 'webserver.iis',
-      fields,
-      prov: { evidenceId: this.src.id, path: this.src.path, locator: { line, offset } },
-    });
+    const host = hi >= 0 ? this.hostAt(buf, hA, hB, ascii) : null;
+    this.events.push(new LineEvent(time, host, 'webserver.iis', this.src, this.layout!, buf, start, e, ascii, line, offset));
+  };
+
+  /** The host value at `buf[a, b)` (`-` = none), reusing the previous line's string when the bytes are equal. */
+  private hostAt(buf: Buffer, a: number, b: number, ascii: boolean): string | null {
+    return b - a === 1 && buf[a] === DASH ? null : this.hosts.at(buf, a, b, ascii);
+  }
+
+  /** A data line before any `#Fields` (the field order is unknown). */
+  private orphan(text: string, line: number, offset: number): void {
+    if (text.trim() === '') return;
+    if (this.orphanLines++ === 0) {
+      this.issues.report({
+        code: 'bad-record',
+        severity: 'warning',
+        message: 'data line before any #Fields header: skipped (the field order is unknown)',
+        location: { path: this.src.path, line, offset },
+      });
+    }
   }
 
   /** A blank line among records (hand-edited samples have them): no record, noted so counts add up. */
@@ -389,7 +491,9 @@ export class IisLineParser {
 
   private directive(text: string): void {
     if (text.startsWith('#Fields:')) {
-      this.block = compileFields(text.slice(8).trim(), this.headerDay);
+      const spec = text.slice(8).trim();
+      this.block = compileFields(spec, this.headerDay);
+      this.layout = new IisLayout(this.block, spec.split(/[ \t]+/).filter((x) => x.length > 0));
     } else if (text.startsWith('#Date:')) {
       // `#Date: 2019-09-03 10:04:35` – the block's start; the day is used when the data has `time` only.
       const d = parseDay(text.slice(6).trim().slice(0, 10));

@@ -49,6 +49,38 @@ function iso(d: Date | undefined): string | null {
 
 async function* nothing(): AsyncGenerator<Buffer> {}
 
+/** Files up to this size are read whole with their head (one open, one read), larger ones streamed. */
+const WHOLE_FILE_MAX = 1024 * 1024;
+/** Folder entries prepared (stat, small files read) ahead of the one being parsed. */
+const PREFETCH = 8;
+
+/** The head of a file: the whole file when it is small (see WHOLE_FILE_MAX), else its first HEAD_BYTES. */
+function readHead(path: string, size: number): Promise<Buffer> {
+  return readFileHead(path, size < WHOLE_FILE_MAX ? WHOLE_FILE_MAX : HEAD_BYTES, size);
+}
+
+/** A folder entry stat-ed ahead, with its head read ahead when it is a small regular file. */
+interface Prepared {
+  st?: Stats;
+  err?: Error;
+  head?: Promise<Buffer>;
+}
+
+const DONE: Promise<Prepared> = Promise.resolve({});
+
+async function prepare(p: string): Promise<Prepared> {
+  try {
+    const st = await fsp.lstat(p);
+    if (!st.isFile() || st.size >= WHOLE_FILE_MAX) return { st };
+    const head = readHead(p, st.size);
+    // Rejections are handled where the head is awaited (fromFile); this only keeps Node from calling them unhandled.
+    head.catch(() => undefined);
+    return { st, head };
+  } catch (err) {
+    return { err: err as Error };
+  }
+}
+
 /** Byte-order comparison (stable across locales, unlike localeCompare). */
 function byName(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -89,7 +121,7 @@ export async function* collectEvidence(
     open: nothing,
   });
 
-  async function* fromFile(path: string, st: Stats): AsyncGenerator<EvidenceEntry> {
+  async function* fromFile(path: string, st: Stats, prefetched?: Promise<Buffer>): AsyncGenerator<EvidenceEntry> {
     const key = `${st.dev}:${st.ino}`;
     const dup = seen.get(key);
     if (dup !== undefined) {
@@ -100,7 +132,7 @@ export async function* collectEvidence(
     seen.set(key, id);
     let head: Buffer;
     try {
-      head = await readFileHead(path, undefined, st.size);
+      head = await (prefetched ?? readHead(path, st.size));
     } catch (err) {
       const reason = `cannot read: ${(err as Error).message}`;
       issues.report({ code: 'io', severity: 'error', message: reason, location: { path } });
@@ -108,7 +140,8 @@ export async function* collectEvidence(
       return;
     }
     const name = basename(path);
-    const det = detectFormat(head, name);
+    const whole = head.length === st.size && st.size < WHOLE_FILE_MAX;
+    const det = detectFormat(head.length > HEAD_BYTES ? head.subarray(0, HEAD_BYTES) : head, name);
     const base = {
       id,
       path,
@@ -119,8 +152,8 @@ export async function* collectEvidence(
       birthtime: iso(st.birthtime),
       magic: det.magic,
       readable: true,
-      // A head shorter than HEAD_BYTES that matches the stat size is the whole file (it was read to EOF).
-      open: head.length === st.size && head.length < HEAD_BYTES ? () => bufferChunks(head) : () => readFileChunks(path, undefined, st.size),
+      // A small file was read whole with its head (to EOF: the read asked for one byte more than the stat size).
+      open: whole ? () => bufferChunks(head) : () => readFileChunks(path, undefined, st.size),
     };
     if (det.format === 'zip' && !DOCUMENT_ZIPS.has(extname(name).toLowerCase())) {
       yield* fromZip(path, base);
@@ -237,7 +270,25 @@ export async function* collectEvidence(
       issues.report({ code: 'io', severity: 'error', message: `cannot list folder: ${(err as Error).message}`, location: { path: dir } });
       return;
     }
-    for (const n of names) yield* fromPath(join(dir, n), false);
+    // The next few entries are stat-ed, and small files read, while the current one is parsed: an Exchange tree
+    // is thousands of small logs, and waiting for each one's lstat/open/read/close in turn left the parser idle
+    // (measured: 30% of a 1 GB Exchange scan).
+    const prep = (p: string): Promise<Prepared> => prepare(p);
+    const ahead: Array<Promise<Prepared>> = [];
+    for (let i = 0; i < Math.min(PREFETCH, names.length); i++) ahead.push(prep(join(dir, names[i]!)));
+    for (let i = 0; i < names.length; i++) {
+      const p = join(dir, names[i]!);
+      const r = await ahead[i]!;
+      ahead[i] = DONE;
+      if (i + PREFETCH < names.length) ahead.push(prep(join(dir, names[i + PREFETCH]!)));
+      if (r.err !== undefined) {
+        const reason = `cannot stat: ${r.err.message}`;
+        issues.report({ code: 'io', severity: 'error', message: reason, location: { path: p } });
+        yield unreadable(nextId(), p, reason);
+      } else if (r.st!.isDirectory()) yield* fromDir(p);
+      else if (r.st!.isFile()) yield* fromFile(p, r.st!, r.head);
+      else yield* special(p, r.st!);
+    }
   }
 
   /** One path: a folder is walked, a file read, anything else listed. `follow`: stat through a link. */

@@ -43,22 +43,37 @@ export async function openReadOnly(path: string): Promise<FileHandle> {
  */
 export async function* readFileChunks(path: string, chunk = READ_CHUNK, sizeHint = -1): AsyncGenerator<Buffer> {
   const fh = await openReadOnly(path);
+  let pending: Promise<Buffer | null> | null = null;
   try {
     let pos = 0;
-    for (;;) {
-      const left = sizeHint - pos;
+    let done = false;
+    const readAt = async (at: number): Promise<Buffer | null> => {
+      const left = sizeHint - at;
       // +1 so a file of exactly the hinted size ends with a short read; at the hint, a 1-byte probe for EOF.
       const want = sizeHint < 0 || left < 0 ? chunk : Math.min(chunk, left + 1);
       const buf = Buffer.allocUnsafe(want);
-      const { bytesRead } = await fh.read(buf, 0, want, pos);
-      if (bytesRead === 0) break;
-      pos += bytesRead;
-      yield bytesRead === want ? buf : buf.subarray(0, bytesRead);
+      const { bytesRead } = await fh.read(buf, 0, want, at);
+      if (bytesRead === 0) return null;
       // A short read that ends exactly at the stat size is the end (the file did not grow: we asked for one
       // byte more). Saves the EOF probe, one thread-pool round trip per file: thousands in an Exchange tree.
-      if (bytesRead < want && pos === sizeHint) break;
+      if (bytesRead < want && at + bytesRead === sizeHint) done = true;
+      return bytesRead === want ? buf : buf.subarray(0, bytesRead);
+    };
+    pending = readAt(0);
+    for (;;) {
+      const buf = await pending;
+      pending = null;
+      if (buf === null) break;
+      pos += buf.length;
+      // Read ahead: the next read runs in the thread pool while the consumer parses this one (on a warm page
+      // cache the wait for each read was 13% of an IIS parse).
+      if (!done) pending = readAt(pos);
+      yield buf;
+      if (done) break;
     }
   } finally {
+    // A consumer that stops early leaves a read in flight: let it land before closing the handle.
+    if (pending !== null) await pending.catch(() => null);
     await fh.close();
   }
 }
