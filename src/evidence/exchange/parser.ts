@@ -181,6 +181,9 @@ function enrich(kind: ExchangeKind, protocol: string | null, fields: Record<stri
   }
 }
 
+/** Fields each kind derives (see enrich). */
+const DERIVED: Record<ExchangeKind, readonly string[]> = { httpproxy: ['Protocol'], ecp: ['Cmd', 'Url'], oab: ['TemporaryFile'], rps: [], cmdlet: [] };
+
 const QUOTE = 34;
 const COMMA = 44;
 
@@ -242,6 +245,10 @@ class ExchangeLayout implements LineLayout {
   private readonly column = new Map<string, number>();
   private readonly bounds: Int32Array;
   private readonly quoted: Uint8Array;
+  /** The record whose values `bounds` holds, and how many were located. */
+  private lastBuf: Buffer | null = null;
+  private lastStart = -1;
+  private lastFound = 0;
 
   constructor(
     private readonly names: readonly string[],
@@ -264,8 +271,16 @@ class ExchangeLayout implements LineLayout {
   valueAt(buf: Buffer, start: number, end: number, ascii: boolean, name: string): FieldValue | undefined {
     const i = this.column.get(name);
     // Derived fields (Protocol from the folder, ECP Cmd/Url, OAB TemporaryFile) come from the full build.
-    if (i === undefined || (name === 'Protocol' && this.kind === 'httpproxy')) return this.build(buf, start, end, ascii)[name];
-    const k = csvBounds(buf, start, end, this.names.length + 1, this.bounds, this.quoted, i + 1);
+    if (DERIVED[this.kind].includes(name) && (i === undefined || name === 'Protocol')) return this.build(buf, start, end, ascii)[name];
+    if (i === undefined) return undefined;
+    // Several values of one record are often read in a row (the four build columns): locate its values once.
+    let k = this.lastFound;
+    if (buf !== this.lastBuf || start !== this.lastStart || k <= i) {
+      k = csvBounds(buf, start, end, this.names.length + 1, this.bounds, this.quoted, Math.max(i + 1, 8));
+      this.lastBuf = buf;
+      this.lastStart = start;
+      this.lastFound = k;
+    }
     if (k <= i) return this.build(buf, start, end, ascii)[name];
     const v = csvValue(buf, this.bounds, this.quoted, i, ascii);
     return INT_COLUMNS.has(name) ? statusValue(v) : v;
