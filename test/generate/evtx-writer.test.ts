@@ -100,7 +100,7 @@ function which(cmd: string, args: string[]): boolean {
 const REQUIRE = process.env.KAHU_REQUIRE_CORPUS === '1';
 const HAVE_LIBEVTX = which('evtxexport', ['-V']);
 const HAVE_PYEVTX = spawnSync('/usr/bin/python3', ['-c', 'import Evtx'], { encoding: 'utf8' }).status === 0;
-const peer = (have: boolean): typeof it => (have || REQUIRE ? it : it.skip);
+const peer = (have: boolean) => (have || REQUIRE ? it : it.skip);
 
 const N = 2000;
 const evs = events(N);
