@@ -80,7 +80,8 @@ export class ChunkBuilder implements ChunkTables {
 
   /**
    * Appends a record (id, written time, the event as a template instance). Returns false, with the chunk
-   * unchanged, when it does not fit; throws RecordTooLarge when it would not fit in an empty chunk either.
+   * unchanged, when it does not fit; throws RecordTooLarge when it would not fit in an empty chunk either, and
+   * rethrows (chunk unchanged) when a value cannot be encoded.
    */
   add(id: bigint, writtenMs: number, template: Template, values: readonly InstanceValue[]): boolean {
     const strings = this.stringTable.slice();
@@ -99,13 +100,14 @@ export class ChunkBuilder implements ChunkTables {
       c.u32(size);
       this.buf.writeUInt32LE(size, sizeAt);
     } catch (err) {
-      if (!(err instanceof ChunkFull)) throw err;
-      // Roll back: forget names/templates of this record, restore the tables, clear the bytes written.
+      // Roll back whatever failed (no room, or a value that cannot be encoded): forget the names and templates
+      // this record added, restore the tables, clear its bytes. The chunk is as it was before the call.
       for (const n of this.pendingNames) this.names.delete(n);
       for (const k of this.pendingTemplates) this.templates.delete(k);
       this.stringTable.set(strings);
       this.templateTable.set(temps);
       this.buf.fill(0, start);
+      if (!(err instanceof ChunkFull)) throw err;
       if (this.count === 0) throw new RecordTooLarge(id);
       return false;
     }

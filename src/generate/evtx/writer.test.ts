@@ -10,7 +10,7 @@ import { nameHash } from './binxml.js';
 import { CHUNK_SIZE, RecordTooLarge, templateBucket } from './chunk.js';
 import { ev, filetimeText, guidBytes, sidBytes } from './values.js';
 import { eventJson, type WinEvent } from './windows-event.js';
-import { evtxBytes, openEvtxFile } from './writer.js';
+import { EvtxWriter, evtxBytes, openEvtxFile } from './writer.js';
 
 function event(i: number, extra: Partial<WinEvent> = {}): WinEvent {
   return {
@@ -142,6 +142,18 @@ describe('EVTX writer: file and chunk headers', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('a record whose value cannot be encoded is refused and leaves no trace', () => {
+    const parts: Buffer[] = [];
+    let head = Buffer.alloc(0);
+    const w = new EvtxWriter({ chunk: (b) => parts.push(Buffer.from(b)), header: (b) => (head = b) });
+    w.append(events[0]!);
+    // A new data shape (new names and template) with a bad GUID fails after part of it was written.
+    expect(() => w.append(event(1, { data: { Fresh: 'x', Guid: ev.guid('not-a-guid') } }))).toThrow(RangeError);
+    for (const e of events.slice(1)) w.append(e);
+    w.close();
+    expect(Buffer.concat([head, ...parts]).equals(file)).toBe(true);
   });
 
   it('an empty log is a header with no chunks; a record larger than a chunk is refused', () => {
