@@ -146,7 +146,7 @@ describe('EVTX writer: file and chunk headers', () => {
 
   it('a record whose value cannot be encoded is refused and leaves no trace', () => {
     const parts: Buffer[] = [];
-    let head = Buffer.alloc(0);
+    let head: Buffer = Buffer.alloc(0);
     const w = new EvtxWriter({ chunk: (b) => parts.push(Buffer.from(b)), header: (b) => (head = b) });
     w.append(events[0]!);
     // A new data shape (new names and template) with a bad GUID fails after part of it was written.
