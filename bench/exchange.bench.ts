@@ -65,7 +65,8 @@ function parseSize(s: string): number {
 }
 
 function ensureTree(size: number, seed: number): { dir: string; bytes: number } {
-  const dir = join(import.meta.dirname, '..', '.bench', `exchange-${size}-s${seed}`);
+  // `-evtx`: trees cached before the generator wrote .evtx event logs (JSON lines then) are not reused.
+  const dir = join(import.meta.dirname, '..', '.bench', `exchange-${size}-s${seed}-evtx`);
   const meta = `${dir}.json`;
   if (existsSync(meta) && existsSync(dir)) return JSON.parse(readFileSync(meta, 'utf8')) as { dir: string; bytes: number };
   rmSync(dir, { recursive: true, force: true });

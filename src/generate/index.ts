@@ -1,2 +1,3 @@
 export * from './rng.js';
 export * from './exchange/index.js';
+export * from './evtx/index.js';

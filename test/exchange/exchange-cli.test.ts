@@ -37,8 +37,13 @@ describe('kahu exchange generate', () => {
       const r = await kahu(['exchange', 'generate', out, '--scenario', 'proxynotshell', '--requests', '300', '--days', '3', '--truth', join(dir, 'truth.json')]);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/^proxynotshell: \d+ files, .* build 15\.2\.1118\.7, \d+ planted step\(s\)/);
-      const truth = JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8')) as { planted: { step: string }[] };
+      const truth = JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8')) as { planted: { step: string; file: string; record: number | null }[] };
       expect(truth.planted.map((p) => p.step)).toContain('owassrf');
+      // Windows event logs as .evtx by default; the planted PowerShell start is a record in Sysmon's log.
+      const ps = truth.planted.find((p) => p.step === 'ps-spawn');
+      expect(ps?.file).toBe('C/Windows/System32/winevt/Logs/Microsoft-Windows-Sysmon%4Operational.evtx');
+      expect(ps?.record).toBeGreaterThan(0);
+      expect((await kahu(['exchange', 'generate', join(dir, 'y'), '--event-logs', 'xml'])).code).toBe(2);
       const again = await kahu(['exchange', 'generate', out]);
       expect(again.code).toBe(2);
       expect(again.stderr).toContain('non-empty');

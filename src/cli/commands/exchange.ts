@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { KahuError } from '../../core/index.js';
-import { generateExchangeEvidence, SCENARIOS, type ScenarioName } from '../../generate/index.js';
+import { generateExchangeEvidence, SCENARIOS, type EventLogForm, type ScenarioName } from '../../generate/index.js';
 import { assessBuild, parseBuild, type BuildExposure } from '../../verdict/index.js';
 
 /** Renders a build's exposure as plain text lines (the input build is ours to print; nothing here is evidence). */
@@ -37,10 +37,14 @@ export function register(program: Command): void {
     .option('--seed <n>', 'random seed (same seed, same bytes)', '1')
     .option('--requests <n>', 'benign client requests over the window', '6000')
     .option('--days <n>', 'days of evidence', '3')
-    .option('--truth <file>', 'also write the ground truth (planted steps: file, line, CVEs, techniques) as JSON')
-    .description('write a synthetic Exchange server evidence tree (logs, event logs as JSON lines, files) for a scenario')
-    .action((out: string, opts: { scenario: string; seed: string; requests: string; days: string; truth?: string }) => {
+    .option('--event-logs <form>', 'Windows event logs as evtx (winevt\\Logs, as on a server), jsonl (evtx_dump JSON lines) or both', 'evtx')
+    .option('--truth <file>', 'also write the ground truth (planted steps: file, line or EVTX record, CVEs, techniques) as JSON')
+    .description('write a synthetic Exchange server evidence tree (IIS and Exchange logs, Windows event logs, files) for a scenario')
+    .action((out: string, opts: { scenario: string; seed: string; requests: string; days: string; eventLogs: string; truth?: string }) => {
       if (!(SCENARIOS as readonly string[]).includes(opts.scenario)) throw new KahuError('usage', `unknown scenario ${JSON.stringify(opts.scenario)} (${SCENARIOS.join(', ')})`);
+      const forms: readonly EventLogForm[] = ['evtx', 'jsonl', 'both'];
+      const eventLogs = forms.find((f) => f === opts.eventLogs);
+      if (eventLogs === undefined) throw new KahuError('usage', `--event-logs must be one of ${forms.join(', ')}`);
       const num = (v: string, name: string): number => {
         const n = Number(v);
         if (!Number.isSafeInteger(n) || n < 1) throw new KahuError('usage', `--${name} must be a positive integer`);
@@ -48,7 +52,7 @@ export function register(program: Command): void {
       };
       let g;
       try {
-        g = generateExchangeEvidence({ out, scenario: opts.scenario as ScenarioName, seed: num(opts.seed, 'seed'), requests: num(opts.requests, 'requests'), days: num(opts.days, 'days') });
+        g = generateExchangeEvidence({ out, scenario: opts.scenario as ScenarioName, seed: num(opts.seed, 'seed'), requests: num(opts.requests, 'requests'), days: num(opts.days, 'days'), eventLogs });
       } catch (err) {
         throw new KahuError('usage', (err as Error).message, { cause: err });
       }

@@ -1,4 +1,3 @@
-import type { Rng } from '../rng.js';
 import {
   CMDLET_FIELDS,
   csvRow,
@@ -12,22 +11,61 @@ import {
   isoTime,
   OAB_FIELDS,
   RPS_FIELDS,
-  winEventLine,
   type IisRequest,
-  type WinEvent,
 } from './formats.js';
+import { Rng } from '../rng.js';
+import { ev, eventJson, type EvtxValue, type WinEvent } from '../evtx/index.js';
 import type { PlantedRef, SliceSink } from './sink.js';
 import { EX_ROOT, type World } from './world.js';
+
+/** How Windows event logs are written: `.evtx` as on a real server, JSON lines (evtx_dump layout), or both. */
+export type EventLogForm = 'evtx' | 'jsonl' | 'both';
+
+/** A Windows event as scenarios describe it; the emitter fills in the System details its provider writes. */
+export interface WinEventSpec {
+  t: number;
+  channel: string;
+  provider: string;
+  eventId: number;
+  level: number;
+  version?: number;
+  /** Named EventData items (object) or the unnamed insertion strings of a classic event (array). */
+  data: Readonly<Record<string, EvtxValue>> | readonly EvtxValue[];
+}
+
+/** Where Windows keeps a channel's log: `%SystemRoot%\System32\winevt\Logs\<channel, / as %4>.evtx`. */
+export function evtxPath(channel: string): string {
+  return `C/Windows/System32/winevt/Logs/${channel.replaceAll('/', '%4')}.evtx`;
+}
+
+/** Where the JSON-lines export of a channel goes (an analyst's export, not a Windows path). */
+export function jsonlPath(channel: string): string {
+  return `EventLogs/${channel.replaceAll('/', '%4')}.jsonl`;
+}
+
+const SYSMON_GUID = '{5770385F-C22A-43E0-BF4C-06F5698FFBD9}';
+/** Sysmon's event versions (schema 4.x) for the events the generator writes. */
+const SYSMON_VERSION: Record<number, number> = { 1: 5, 11: 2 };
 
 type Vals = Record<string, string | number | boolean | null | undefined>;
 
 /** Writes log records for one world into a sink: one method per log family. */
 export class Emitter {
+  /** Process ids of the services that log events (stable per provider, as on a running server). */
+  private readonly pids = new Map<string, number>();
+  // System details of events (pids, thread ids) come from their own stream, so the records of every other log
+  // are the same whichever event log form is chosen.
+  private readonly sysRng: Rng;
+
   constructor(
     readonly w: World,
     readonly sink: SliceSink,
     readonly rng: Rng,
-  ) {}
+    readonly eventLogs: EventLogForm = 'evtx',
+    seed = 1,
+  ) {
+    this.sysRng = new Rng(seed ^ 0x0e7e_c7a1);
+  }
 
   private get version(): string {
     const [a, b, c, d] = this.w.build;
@@ -175,16 +213,33 @@ export class Emitter {
     });
   }
 
-  /** A Windows event (JSON lines export of its channel). */
-  win(e: Omit<WinEvent, 'computer'>, planted?: PlantedRef): void {
-    const full: WinEvent = { ...e, computer: this.w.fqdn };
-    this.sink.add({
-      file: `EventLogs/${e.channel.replaceAll('/', '%4')}.jsonl`,
-      t: e.t,
-      text: (line) => winEventLine(full, line),
-      header: () => [],
-      ...(planted ? { planted } : {}),
-    });
+  private pid(provider: string): number {
+    let p = this.pids.get(provider);
+    if (p === undefined) this.pids.set(provider, (p = 4 * this.sysRng.int(200, 2500)));
+    return p;
+  }
+
+  /** The full event: Sysmon as a manifest provider (GUID, task = event id, SYSTEM), the rest as classic sources. */
+  private winEvent(e: WinEventSpec): WinEvent {
+    const common = { time: e.t, ticks: this.sysRng.int(0, 9999), provider: e.provider, eventId: e.eventId, level: e.level, channel: e.channel, computer: this.w.fqdn, data: e.data };
+    const threadId = 4 * this.sysRng.int(100, 3000);
+    if (e.provider === 'Microsoft-Windows-Sysmon') {
+      return { ...common, providerGuid: SYSMON_GUID, version: e.version ?? SYSMON_VERSION[e.eventId] ?? 2, task: e.eventId, keywords: 0x8000000000000000n, processId: this.pid(e.provider), threadId, userId: 'S-1-5-18' };
+    }
+    // Classic (ReportEvent) sources: the severity bits of the message id as Qualifiers (0x4004 informational,
+    // 0x8004 warning, 0xC004 error, facility 4 as Exchange's messages use), the Classic keyword.
+    const qualifiers = e.level <= 2 ? 0xc004 : e.level === 3 ? 0x8004 : 0x4004;
+    return { ...common, ...(e.version === undefined ? {} : { version: e.version }), qualifiers, keywords: 0x80000000000000n, processId: this.pid(e.provider), threadId };
+  }
+
+  /** A Windows event, into its channel's `.evtx` log and/or JSON-lines export (`eventLogs`). */
+  win(spec: WinEventSpec, planted?: PlantedRef): void {
+    const e = this.winEvent(spec);
+    const extra = planted ? { planted } : {};
+    if (this.eventLogs !== 'jsonl') this.sink.add({ file: evtxPath(e.channel), t: e.time, event: e, ...extra });
+    if (this.eventLogs !== 'evtx') {
+      this.sink.add({ file: jsonlPath(e.channel), t: e.time, text: (line) => JSON.stringify(eventJson(e, BigInt(line))), header: () => [], ...extra });
+    }
   }
 
   /** MSExchange Management EventID 1 ("Cmdlet succeeded") with unnamed Data items as Exchange writes them. */
@@ -202,8 +257,8 @@ export class Emitter {
     );
   }
 
-  private processGuid(): string {
-    return `{${this.rng.guid().toUpperCase()}}`;
+  private processGuid(): EvtxValue {
+    return ev.guid(this.rng.guid());
   }
 
   /** Sysmon EventID 1 (process creation). */

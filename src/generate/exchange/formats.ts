@@ -1,7 +1,7 @@
 // Line formats of the logs an Exchange 2013-2019 server writes, as the generator emits them.
 // IIS: W3C extended log (Microsoft "W3C Extended Log File Format (IIS 6.0)"); Exchange logs: Exchange's CSV log
 // format with `#Software/#Version/#Log-type/#Date/#Fields` headers (HttpProxy field list as in the reference notes,
-// docs/exchange.md). Windows events: evtx_dump JSON layout ({Event:{System,EventData}}), one event per line.
+// docs/exchange.md). Windows events are written by ../evtx (EVTX, and its evtx_dump JSON twin).
 
 /** Fields IIS writes by default (IIS 8.5-10), in order. */
 export const IIS_FIELDS = [
@@ -160,33 +160,3 @@ export const CMDLET_FIELDS = [
   'ProcessName', 'AuthenticatedUser', 'ClientApplication', 'Cmdlet', 'Parameters', 'OutputObjectCount', 'TotalTime',
   'ErrorType', 'Error',
 ] as const;
-
-/** One Windows event in evtx_dump JSON layout. `data` is named EventData, or a list for unnamed <Data> items. */
-export interface WinEvent {
-  t: number;
-  channel: string;
-  provider: string;
-  eventId: number;
-  level: number;
-  computer: string;
-  data: Record<string, string | number> | string[];
-}
-
-/** Formats a Windows event as one JSON line (evtx_dump layout, as `kahu evtx dump` writes). */
-export function winEventLine(e: WinEvent, recordId: number): string {
-  const sys = {
-    Provider: { '#attributes': { Name: e.provider } },
-    EventID: e.eventId,
-    Version: 0,
-    Level: e.level,
-    Task: 0,
-    Opcode: 0,
-    Keywords: '0x80000000000000',
-    TimeCreated: { '#attributes': { SystemTime: `${new Date(e.t).toISOString().slice(0, -1)}000Z` } },
-    EventRecordID: recordId,
-    Channel: e.channel,
-    Computer: e.computer,
-  };
-  const eventData = Array.isArray(e.data) ? { Data: e.data } : e.data;
-  return JSON.stringify({ Event: { '#attributes': { xmlns: 'http://schemas.microsoft.com/win/2004/08/events/event' }, System: sys, EventData: eventData } });
-}

@@ -42,13 +42,35 @@ describe('Exchange evidence generator', () => {
     const ecp = g.planted.find((p) => p.step === 'ecp-set-vdir-script');
     const ecpLine = readFileSync(join(base, 'pl', ecp?.file ?? ''), 'latin1').split('\r\n')[(ecp?.line ?? 0) - 1];
     expect(ecpLine).toContain('S:CMD=Set-OabVirtualDirectory.ExternalUrl=');
+    // Events go to the channel's .evtx log by default, located by record id (read back in test/generate/).
     const ev = g.planted.find((p) => p.step === 'lsass-comsvcs');
-    const evLine = readFileSync(join(base, 'pl', ev?.file ?? ''), 'utf8').split('\n')[(ev?.line ?? 0) - 1] ?? '';
-    expect(JSON.parse(evLine).Event.EventData.CommandLine).toContain('comsvcs.dll, MiniDump');
+    expect(ev?.file).toBe('C/Windows/System32/winevt/Logs/Microsoft-Windows-Sysmon%4Operational.evtx');
+    expect(ev?.line).toBeNull();
+    expect(ev?.record).toBeGreaterThan(0);
+    expect(readFileSync(join(base, 'pl', ev?.file ?? '')).subarray(0, 8).toString('latin1')).toBe('ElfFile\0');
     // Files on disk: the web shells, the dump and the archive.
-    expect(g.planted.filter((p) => p.line === null).map((p) => p.file.split('/').pop())).toEqual(
+    expect(g.planted.filter((p) => p.line === null && p.record === null).map((p) => p.file.split('/').pop())).toEqual(
       expect.arrayContaining(['errorEE.aspx', 'lsass.dmp', 'it.7z']),
     );
+  });
+
+  it('event logs in both forms: the JSON line and the EVTX record of a planted event carry the same record id', () => {
+    const g = generateExchangeEvidence({ out: join(base, 'both'), scenario: 'proxylogon', seed: 9, ...small, eventLogs: 'both' });
+    const twins = g.planted.filter((p) => p.step === 'lsass-comsvcs');
+    const evtx = twins.find((p) => p.file.endsWith('.evtx'));
+    const jsonl = twins.find((p) => p.file.endsWith('.jsonl'));
+    expect(jsonl?.file).toBe('EventLogs/Microsoft-Windows-Sysmon%4Operational.jsonl');
+    expect(jsonl?.line).toBe(evtx?.record);
+    const line = readFileSync(join(base, 'both', jsonl?.file ?? ''), 'utf8').split('\n')[(jsonl?.line ?? 0) - 1] ?? '';
+    const o = JSON.parse(line);
+    expect(o.Event.EventData.CommandLine).toContain('comsvcs.dll, MiniDump');
+    expect(o.Event.System.EventRecordID).toBe(jsonl?.line);
+    // The ground truth's counts agree: as many JSON lines as EVTX records per channel.
+    expect(g.files['EventLogs/MSExchange Management.jsonl']).toBe(g.files['C/Windows/System32/winevt/Logs/MSExchange Management.evtx']);
+    // Same seed, same non-event logs whichever form the event logs take ('pl' above: seed 9, .evtx only).
+    const logs = Object.keys(g.files).filter((f) => /\/(W3SVC1|HttpProxy|ECP)\//.test(f));
+    expect(logs.length).toBeGreaterThan(3);
+    for (const f of logs) expect(readFileSync(join(base, 'both', f)).equals(readFileSync(join(base, 'pl', f)))).toBe(true);
   });
 
   it('writes benign traffic around the attack, with the look-alikes, and refuses a non-empty folder', () => {
@@ -59,9 +81,13 @@ describe('Exchange evidence generator', () => {
     const text = iis.map((f) => readFileSync(join(base, 'bn', f), 'latin1')).join('');
     expect(text.split('\r\n').filter((l) => l !== '' && !l.startsWith('#')).length).toBeGreaterThan(600);
     expect(text).toContain('/autodiscover/autodiscover.json Email=');
-    const mgmt = readFileSync(join(base, 'bn', 'EventLogs', 'MSExchange Management.jsonl'), 'utf8');
+    // The channel's EVTX log holds the look-alike export (UTF-16 text inside BinXML values).
+    // Values sit at any byte offset in a record, so look at both alignments.
+    const raw = readFileSync(join(base, 'bn', 'C/Windows/System32/winevt/Logs/MSExchange Management.evtx'));
+    const mgmt = raw.toString('utf16le') + raw.subarray(1).toString('utf16le');
     expect(mgmt).toContain('New-MailboxExportRequest');
-    expect(mgmt).toContain('\\\\\\\\FS01\\\\PstExport$');
+    expect(mgmt).toContain('\\\\FS01\\PstExport$');
+    expect(Object.keys(g.files).some((f) => f.endsWith('.jsonl'))).toBe(false);
     expect(() => generateExchangeEvidence({ out: join(base, 'bn'), scenario: 'benign' })).toThrow(/non-empty/);
   });
 });

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'n
 import { dirname, join } from 'node:path';
 import { Rng } from '../rng.js';
 import { benignAdminDay, benignRequest, hourWeight } from './benign.js';
-import { Emitter } from './emit.js';
+import { Emitter, type EventLogForm } from './emit.js';
 import { planScenario, type ScenarioName } from './scenarios.js';
 import { SliceSink, type PlantedItem } from './sink.js';
 import { EX_ROOT, makeWorld } from './world.js';
@@ -19,6 +19,12 @@ export interface GenerateOptions {
   users?: number;
   /** Days of evidence. Default 3 (the attack falls on the second day). */
   days?: number;
+  /**
+   * Windows event logs as `.evtx` under C/Windows/System32/winevt/Logs (default: what a server holds), as
+   * JSON lines under EventLogs/ (evtx_dump layout, as an analyst's export), or both (then a scan sees every
+   * event twice).
+   */
+  eventLogs?: EventLogForm;
 }
 
 /** The generator's answer: what it planted where, for tests and the demo. */
@@ -29,9 +35,12 @@ export interface GroundTruth {
   /** Window of the evidence (epoch ms UTC). */
   start: number;
   end: number;
-  /** Every planted log line (file + 1-based line) and file (line null), with the CVEs and techniques it shows. */
+  /**
+   * Every planted log line (file + 1-based line), event (`.evtx` file + record id) and file (both null), with the
+   * CVEs and techniques it shows.
+   */
   planted: PlantedItem[];
-  /** Files written (relative paths, `/`-separated) with their line counts (0 for non-log files). */
+  /** Files written (relative paths, `/`-separated) with their line counts (record counts for `.evtx`; 0 for non-log files). */
   files: Record<string, number>;
   bytes: number;
 }
@@ -51,9 +60,9 @@ const SHIPPED = [
 
 /**
  * Writes a realistic, seeded and deterministic Exchange server evidence tree for a scenario: IIS front/back end
- * (W3SVC1/W3SVC2), HttpProxy per protocol, ECP server, OAB generator, CmdletInfra (Rps_Http, cmdlet) logs, event
- * logs as JSON lines (evtx_dump layout; no EVTX writer yet), and files on disk (web shells, dumps, archives).
- * Returns the ground truth. Same options, same bytes.
+ * (W3SVC1/W3SVC2), HttpProxy per protocol, ECP server, OAB generator, CmdletInfra (Rps_Http, cmdlet) logs, Windows
+ * event logs (`.evtx` by default, JSON lines on request: `eventLogs`), and files on disk (web shells, dumps,
+ * archives). Returns the ground truth. Same options, same bytes (no wall-clock time anywhere).
  */
 export function generateExchangeEvidence(opts: GenerateOptions): GroundTruth {
   const seed = opts.seed ?? 1;
@@ -66,7 +75,7 @@ export function generateExchangeEvidence(opts: GenerateOptions): GroundTruth {
   const plan = planScenario(opts.scenario, world, new Rng(seed ^ 0x5eed));
   world.build = plan.build;
   const sink = new SliceSink(opts.out);
-  const em = new Emitter(world, sink, rng);
+  const em = new Emitter(world, sink, rng, opts.eventLogs ?? 'evtx', seed);
   const end = plan.start + days * 86_400_000;
 
   const hours = days * 24;
@@ -84,6 +93,7 @@ export function generateExchangeEvidence(opts: GenerateOptions): GroundTruth {
   }
   while (si < steps.length) steps[si++]?.run(em);
   sink.flush();
+  sink.close();
 
   const files: Record<string, number> = Object.fromEntries(sink.files());
   const planted = [...sink.planted];
@@ -105,7 +115,7 @@ export function generateExchangeEvidence(opts: GenerateOptions): GroundTruth {
   write('D/Backup/iislogs-2021-02.zip', Buffer.concat([Buffer.from([0x50, 0x4b, 0x05, 0x06]), Buffer.alloc(18)]), plan.start);
   for (const f of plan.files) {
     write(f.path, f.content, f.t);
-    if (f.planted) planted.push({ ...f.planted, file: f.path, line: null });
+    if (f.planted) planted.push({ ...f.planted, file: f.path, line: null, record: null });
   }
   return { scenario: opts.scenario, seed, build: plan.build.join('.'), start: plan.start, end, planted, files, bytes };
 }
