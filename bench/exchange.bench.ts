@@ -2,11 +2,12 @@
 // verdicts) over a generated ProxyLogon server tree of about --size bytes of Exchange/IIS/event logs, next to
 // ripgrep searching the pack's key literals case-insensitively over the same files, in the same run.
 // Kahu runs in a child process so its peak RSS is its own. The tree is cached in .bench/.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { generateExchangeEvidence } from '../src/generate/index.js';
+import { childMode, ensureBuilt, modeLabel, runChild } from './child.js';
 
 interface ChildResult {
   events: number;
@@ -18,6 +19,8 @@ interface ChildResult {
   highOrCritical: number;
   exploited: string[];
   ruleIssues: number;
+  rawSkipped: number;
+  rawPassed: number;
 }
 
 /** The literals an analyst would grep for with this pack (the rules' most selective strings). */
@@ -82,16 +85,6 @@ function ensureTree(size: number, seed: number): { dir: string; bytes: number } 
   return r;
 }
 
-function runChild(dir: string, nodeFlags: string[] = []): Promise<ChildResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', join(import.meta.dirname, 'exchange-child.ts'), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => (code !== 0 ? reject(new Error(`bench child exited ${code}`)) : resolve(JSON.parse(out) as ChildResult)));
-  });
-}
-
 function ripgrep(dir: string): { ms: number; lines: number; version: string } | null {
   const v = spawnSync('rg', ['--version'], { encoding: 'utf8' });
   if (v.error || v.status !== 0) return null;
@@ -113,13 +106,15 @@ export async function main(args: string[]): Promise<void> {
   const tree = ensureTree(size, seed);
   spawnSync('sh', ['-c', `find "${tree.dir}" -type f -exec cat {} + > /dev/null`]);
   const rg = ripgrep(tree.dir);
-  const k = await runChild(tree.dir);
+  const mode = childMode(args);
+  ensureBuilt(mode);
+  const k = await runChild<ChildResult>('exchange-child.mjs', [tree.dir], mode);
   // Same scan with a small V8 young generation: peak RSS is mostly GC headroom, not data (see docs/exchange.md).
-  const kSmall = await runChild(tree.dir, ['--max-semi-space-size=2']);
+  const kSmall = await runChild<ChildResult>('exchange-child.mjs', [tree.dir], { ...mode, nodeFlags: ['--max-semi-space-size=2'] });
   const lines = [
     `Exchange pack benchmark — ${new Date().toISOString()}`,
     `machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM; Node ${process.version}`,
-    `input: ${tree.dir} (${(k.bytes / 1e6).toFixed(0)} MB in ${k.files} files, ProxyLogon scenario, seed ${seed})`,
+    `input: ${tree.dir} (${(k.bytes / 1e6).toFixed(0)} MB in ${k.files} files, ProxyLogon scenario, seed ${seed}); Kahu run as ${modeLabel(mode)}`,
     '',
     `kahu scan, full Exchange pack (one core): ${k.events.toLocaleString('en-US')} events, ${k.findings} findings (${k.highOrCritical} high/critical; exploited: ${k.exploited.join(', ') || 'none'}) in ${(k.ms / 1000).toFixed(1)} s = ${mbps(k.bytes, k.ms).toFixed(1)} MB/s, peak RSS ${(k.maxRssKiB / 1024).toFixed(0)} MiB`,
   ];

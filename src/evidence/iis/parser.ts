@@ -351,6 +351,8 @@ export class IisLineParser {
   private lastBuf: Buffer | null = null;
   private lastAscii = false;
   private readonly src: LineSource;
+  /** Start offsets of the values of the current line (see onLine). */
+  private offs = new Int32Array(64);
 
   constructor(
     src: { id: string; path: string },
@@ -383,29 +385,20 @@ export class IisLineParser {
       this.orphan(decodeRecord(buf, start, end, ascii), line, offset);
       return;
     }
-    // Value boundaries: the byte after each space, for the columns the parser reads now.
+    // Value starts: o[k] is the offset of value k (o[n] = one past the end + 1). A plain store per space keeps
+    // the loop tight; the columns the parser reads now are picked out afterwards.
     const n = block.n;
-    const di = block.dateIdx;
-    const ti = block.timeIdx;
-    const hi = block.hostIdx;
+    let o = this.offs;
+    if (o.length < n + 2) o = this.offs = new Int32Array(n + 2);
+    o[0] = start;
     let k = 1;
-    let dA = -1, dB = -1, tA = -1, tB = -1, hA = -1, hB = -1;
-    if (di === 0) dA = start;
-    if (ti === 0) tA = start;
-    if (hi === 0) hA = start;
-    let e = end;
-    for (let i = start; i < e; i++) {
-      if (buf[i] !== SP) continue;
-      // Value k-1 ends here, value k starts after.
-      if (k - 1 === di) dB = i;
-      else if (k - 1 === ti) tB = i;
-      else if (k - 1 === hi) hB = i;
-      if (k === di) dA = i + 1;
-      else if (k === ti) tA = i + 1;
-      else if (k === hi) hA = i + 1;
-      k++;
-      if (k > n + 1) break;
+    for (let i = start; i < end; i++) {
+      if (buf[i] === SP) {
+        o[k++] = i + 1;
+        if (k > n + 1) break;
+      }
     }
+    let e = end;
     // One trailing space (some log shippers add it) is not an extra empty value.
     if (k === n + 1 && buf[end - 1] === SP) {
       k = n;
@@ -418,9 +411,14 @@ export class IisLineParser {
       else this.badLine(text, line, offset, `${k > n ? `more than ${n}` : String(k)} values where #Fields declares ${n}`);
       return;
     }
-    if (di === n - 1) dB = e;
-    if (ti === n - 1) tB = e;
-    if (hi === n - 1) hB = e;
+    o[n] = e + 1;
+    const di = block.dateIdx;
+    const ti = block.timeIdx;
+    const hi = block.hostIdx;
+    const dA = di >= 0 ? o[di]! : -1;
+    const dB = di >= 0 ? o[di + 1]! - 1 : -1;
+    const tA = ti >= 0 ? o[ti]! : -1;
+    const tB = ti >= 0 ? o[ti + 1]! - 1 : -1;
     let time: number | null = null;
     if (ti >= 0) {
       let day = block.headerDay ?? -1;
@@ -447,7 +445,7 @@ export class IisLineParser {
       }
       time = day + tod;
     }
-    const host = hi >= 0 ? this.hostAt(buf, hA, hB, ascii) : null;
+    const host = hi >= 0 ? this.hostAt(buf, o[hi]!, o[hi + 1]! - 1, ascii) : null;
     this.events.push(new LineEvent(time, host, 'webserver.iis', this.src, this.layout!, buf, start, e, ascii, line, offset));
   };
 
