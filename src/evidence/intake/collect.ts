@@ -176,8 +176,10 @@ export async function* collectEvidence(
           continue;
         }
         if (det.format === 'zip') {
-          const reason = 'ZIP archive inside an archive: not expanded (archives are read one level deep; extract it to scan its content)';
-          issues.report({ code: 'unrecognised-format', severity: 'info', message: reason, location: { path: shown } });
+          // A warning, not info: the files inside are neither parsed nor YARA-scanned (only the archive's own bytes are).
+          const reason =
+            'ZIP archive inside an archive: not expanded, its files are neither parsed nor YARA-scanned (archives are read one level deep; extract it to scan its content)';
+          issues.report({ code: 'unrecognised-format', severity: 'warning', message: reason, location: { path: shown } });
           yield { ...entry, format: 'unrecognised', parser: null, reason };
           continue;
         }
@@ -218,8 +220,8 @@ export async function* collectEvidence(
     const det = detectFormat(inner, innerName);
     const entry = { ...common, magic: det.magic, readable: true, open };
     if (det.format === 'zip' || det.magic === 'gzip') {
-      const reason = 'archive inside a gzip file: not expanded (archives are read one level deep)';
-      issues.report({ code: 'unrecognised-format', severity: 'info', message: reason, location: { path: shown } });
+      const reason = 'archive inside a gzip file: not expanded, its files are neither parsed nor YARA-scanned (archives are read one level deep)';
+      issues.report({ code: 'unrecognised-format', severity: 'warning', message: reason, location: { path: shown } });
       yield { ...entry, format: 'unrecognised', parser: null, reason };
       return;
     }
