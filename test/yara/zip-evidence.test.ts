@@ -14,7 +14,7 @@ import { buildZip } from '../factories/zip.js';
 /**
  * YARA and the artifact checks over a zipped triage collection, read in place through Kahu's own intake: the
  * KAPE layout (`C/Program Files/...`), the Velociraptor layout (`uploads/auto/C%3A/...`), a gzip inside the zip,
- * a zip inside the zip, and an entry over the YARA cap.
+ * a zip inside the zip (and one inside that), and an entry over the YARA cap.
  */
 
 const OWA = 'C/Program Files/Microsoft/Exchange Server/V15/FrontEnd/HttpProxy/owa/auth';
@@ -50,7 +50,8 @@ beforeAll(async () => {
       { name: `${OWA}/logon.aspx`, data: LOGON },
       { name: VELO_SPY, data: SPY, method: 0 },
       { name: 'C/inetpub/wwwroot/aspnet_client/x.aspx.gz', data: gzipSync(Buffer.from(CHOPPER)) },
-      { name: 'C/ProgramData/out.zip', data: buildZip([{ name: 'shell.aspx', data: SHELL }]) },
+      // Staged by the intruder: a shell and, one more level down, another archive.
+      { name: 'C/ProgramData/out.zip', data: buildZip([{ name: 'shell.aspx', data: SHELL }, { name: 'deeper.zip', data: buildZip([{ name: 'b.aspx', data: SHELL }]) }]) },
     ]),
   );
   const before = { sha: sha(zip), mtime: statSync(zip).mtimeMs };
@@ -83,11 +84,16 @@ describe('YARA over zip evidence, in place', () => {
     expect(c.findings.filter((f) => f.events.some((e) => e.prov.path.endsWith('/logon.aspx')))).toEqual([]);
   });
 
-  it('a zip inside the zip is not expanded, and the case says its files were not scanned', () => {
-    expect(yara(c).filter((f) => f.events[0]!.prov.path.includes('out.zip!/'))).toEqual([]);
-    const nested = c.issues.filter((i) => i.location?.path === `${zip}!/C/ProgramData/out.zip`);
-    expect(nested).toEqual([expect.objectContaining({ severity: 'warning', code: 'unrecognised-format' })]);
-    expect(nested[0]?.message).toMatch(/neither parsed nor YARA-scanned/);
+  it('a zip inside the zip is expanded and scanned, one level; the level below is reported as not scanned', () => {
+    expect(yara(c).map(at)).toContainEqual({
+      path: `${zip}!/C/ProgramData/out.zip!/shell.aspx`,
+      rule: 'KAHU_WebShell_ChinaChopper_OneLiner',
+      offset: HTML.length + CHOPPER.indexOf('Language='),
+    });
+    expect(yara(c).filter((f) => f.events[0]!.prov.path.includes('deeper.zip!/'))).toEqual([]);
+    const deeper = c.issues.filter((i) => i.location?.path === `${zip}!/C/ProgramData/out.zip!/deeper.zip`);
+    expect(deeper).toEqual([expect.objectContaining({ severity: 'warning', code: 'unrecognised-format' })]);
+    expect(deeper[0]?.message).toMatch(/not expanded.*neither parsed nor YARA-scanned/);
   });
 
   it('artifact checks see the same entries: web shell folders in both layouts, the archive in ProgramData', () => {
