@@ -191,7 +191,11 @@ export async function* collectEvidence(
           continue;
         }
         const det = detectFormat(head, basename(item.name));
-        const entry = { ...common, magic: det.magic, readable: true, open: () => item.open() };
+        // A head shorter than HEAD_BYTES that matches the declared size is the whole entry, read to its end (where
+        // yauzl checks the size): serve it from memory instead of a second local-header read and inflate. Triage
+        // collections are mostly small files.
+        const whole = head.length === item.size && head.length < HEAD_BYTES;
+        const entry = { ...common, magic: det.magic, readable: true, open: whole ? () => bufferChunks(head) : () => item.open() };
         if (det.magic === 'gzip') {
           // A compressed log inside a zip (collections of rotated logs): decompressed as a stream too.
           yield* fromGzip(null, head, entry);
