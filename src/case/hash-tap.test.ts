@@ -72,4 +72,35 @@ describe('HashTap', () => {
     expect((await tap.finish()).sha256).toBe(SHA);
     expect(progress).toBe(DATA.length);
   });
+
+  it('keeps the content of the read that completed the hash, up to the cap, without a second read', async () => {
+    const src = source();
+    const tap = new HashTap(src, () => {}, DATA.length);
+    await drain(tap.source.open());
+    expect(tap.content()).toBeNull(); // not before finish()
+    await tap.finish();
+    expect(tap.content()?.equals(DATA)).toBe(true);
+    expect(src.opens).toBe(1);
+  });
+
+  it('keeps what finish() read when the parser stopped early, never a mix of two reads', async () => {
+    const src = source();
+    const tap = new HashTap(src, () => {}, DATA.length);
+    await drain(tap.source.open(), 250);
+    await tap.finish();
+    expect(tap.content()?.equals(DATA)).toBe(true);
+    const unread = new HashTap(source(), () => {}, DATA.length);
+    await unread.finish();
+    expect(unread.content()?.equals(DATA)).toBe(true);
+  });
+
+  it('keeps nothing over the cap, or when not asked', async () => {
+    const over = new HashTap(source(), () => {}, DATA.length - 1);
+    expect((await over.finish()).sha256).toBe(SHA);
+    expect(over.content()).toBeNull();
+    expect(over.bytes).toBe(DATA.length);
+    const none = new HashTap(source(), () => {});
+    await none.finish();
+    expect(none.content()).toBeNull();
+  });
 });

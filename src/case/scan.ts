@@ -5,7 +5,7 @@ import type { Issue, IssueSink } from '../core/index.js';
 import { collectEvidence, inventoryEvent } from '../evidence/index.js';
 import type { EvidenceEntry } from '../evidence/index.js';
 import { CASE_SCHEMA_VERSION } from '../model/index.js';
-import type { Case, Detector, DetectorRun, Finding, KahuEvent, ManifestEntry } from '../model/index.js';
+import type { Case, Detector, DetectorRun, FileFacts, Finding, KahuEvent, ManifestEntry } from '../model/index.js';
 import { HashTap } from './hash-tap.js';
 import { caseSteps, defaultDetectors, orderSteps } from './registry.js';
 import type { CaseStep } from './registry.js';
@@ -142,6 +142,19 @@ class DetectorSlot {
       this.ms += performance.now() - t0;
     }
   }
+
+  /** Bytes of a file the detector wants in `onFile` (0 when it reads no content or has failed). */
+  wants(file: FileFacts, issues: IssueSink): number {
+    if (this.failed || !this.detector.wantsFile || !this.detector.onFile) return 0;
+    try {
+      const n = this.detector.wantsFile(file);
+      return Number.isFinite(n) && n > 0 ? Math.floor(n) : 0;
+    } catch (err) {
+      this.failed = true;
+      issues.report({ code: 'internal', severity: 'error', message: `detector ${this.detector.name} failed in wantsFile and was stopped: ${errorText(err)}` });
+      return 0;
+    }
+  }
 }
 
 /**
@@ -220,10 +233,18 @@ export async function runScan(opts: ScanOptions): Promise<Case> {
   for await (const entry of intake.collect(opts.paths, issues)) {
     progress.path = entry.path;
     tell();
-    const tap = new HashTap(entry, (n) => {
-      progress.bytesDone += n;
-      tell();
-    });
+    // Content-scanning detectors (YARA) say how many bytes of this file they want; the tap keeps that much while
+    // hashing, so the file (or archive entry) is read once. A file known to be larger is not kept at all.
+    const wants = slots.map((s) => (entry.readable ? s.wants({ path: entry.path, format: entry.format, size: entry.size }, issues) : 0));
+    const keepUpTo = Math.max(0, ...wants);
+    const tap = new HashTap(
+      entry,
+      (n) => {
+        progress.bytesDone += n;
+        tell();
+      },
+      entry.size > keepUpTo ? 0 : keepUpTo,
+    );
     const tally = newFileTally();
     let reason = entry.reason;
     // Intake already reported why an entry cannot be read (refused zip entry, permission, special file).
@@ -273,7 +294,18 @@ export async function runScan(opts: ScanOptions): Promise<Case> {
     const mtime = entry.mtime === null ? null : Date.parse(entry.mtime);
     stats.addInventory(entry.size, Number.isNaN(mtime) ? null : mtime);
     // Unreadable entries are inventoried too (their `Readable: false` is itself worth a rule).
-    detect([intake.inventory(readable === entry.readable ? entry : { ...entry, readable: false }, sha256)]);
+    const inventory = intake.inventory(readable === entry.readable ? entry : { ...entry, readable: false }, sha256);
+    detect([inventory]);
+    if (readable && keepUpTo > 0) {
+      const data = tap.content();
+      const size = data?.length ?? Math.max(entry.size, tap.bytes);
+      slots.forEach((s, i) => {
+        const want = wants[i] ?? 0;
+        if (want <= 0) return;
+        const file = { event: inventory, data: data !== null && data.length <= want ? data : null, size };
+        keep(s.call(() => s.detector.onFile?.(file, issues) ?? [], issues, 'onFile'));
+      });
+    }
     progress.filesDone++;
     tell();
   }

@@ -12,6 +12,7 @@ export { DEFAULT_ZIP_LIMITS } from './intake/zip.js';
 export type { MagicType } from './files/magic.js';
 export { sniffMagic, MAGIC_DESCRIPTION } from './files/magic.js';
 export { inventoryEvent } from './files/inventory.js';
+export { collectedWindowsPath } from './files/collected-path.js';
 export { parsers } from './registry.js';
 export { flattenWindowsEvent } from './windows/flatten.js';
 export {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { KahuError, type IssueSink } from '../core/index.js';
+import { collectedWindowsPath } from '../evidence/index.js';
 import { fieldOf, Level, type Detector, type Finding, type KahuEvent } from '../model/index.js';
 import { contentRoot } from './content-root.js';
 
@@ -48,7 +49,10 @@ function str(v: unknown): string {
 
 /** True when the inventory event's file is what the check looks for. */
 export function checkMatches(c: ArtifactCheck, e: KahuEvent): boolean {
-  const path = str(e.fields.TargetFilename) || e.prov.path.replaceAll('/', '\\');
+  const target = str(e.fields.TargetFilename) || collectedWindowsPath(e.prov.path);
+  // Folder patterns are written with a leading `\` (`\inetpub\wwwroot\aspnet_client\`); an archive whose entries
+  // start at the drive's root (`inetpub/wwwroot/...`) gives a path without one.
+  const path = target.startsWith('\\') ? target : `\\${target}`;
   const lower = path.toLowerCase();
   const name = str(e.fields.FileName) || path.slice(path.lastIndexOf('\\') + 1);
   const ext = (str(e.fields.Extension) || (name.includes('.') ? name.slice(name.lastIndexOf('.') + 1) : '')).toLowerCase();

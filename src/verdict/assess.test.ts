@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EvidenceFile, Finding, KahuEvent } from '../model/index.js';
 import { IssueCollector } from '../core/index.js';
+import { inventoryEvent, type EvidenceEntry } from '../evidence/index.js';
 import { artifactDetector, assessExchange, BUILD_OBSERVATION_RULE, checkMatches, loadArtifactChecks } from './index.js';
 
 const day = (d: string): number => Date.parse(`${d}T00:00:00Z`);
@@ -99,5 +100,47 @@ describe('artifact checks', () => {
     expect(d.onEvents([hp, { ...hp, time: 9 }], iss)).toEqual([]);
     const [b] = d.finish(iss);
     expect(b).toMatchObject({ rule: { id: BUILD_OBSERVATION_RULE }, level: 'informational', detail: { build: '15.1.2106.2' }, eventCount: 2, first: 5, last: 9 });
+  });
+});
+
+describe('artifact checks on the inventory of triage collections (zip entries and extracted trees)', () => {
+  const checks = loadArtifactChecks();
+  /** The inventory event intake makes for a file at `path` (a zip entry when it holds `!/`). */
+  const inventoried = (path: string): KahuEvent => {
+    const entry: EvidenceEntry = {
+      id: 'e1.2',
+      path,
+      size: 70,
+      mtime: null,
+      atime: null,
+      ctime: null,
+      birthtime: null,
+      format: 'unrecognised',
+      parser: null,
+      magic: 'text',
+      readable: true,
+      open: async function* () {},
+    };
+    return inventoryEvent(entry, '0'.repeat(64));
+  };
+  const hits = (path: string): string[] => checks.filter((c) => checkMatches(c, inventoried(path))).map((c) => c.id);
+  const OWA = 'Program Files/Microsoft/Exchange Server/V15/FrontEnd/HttpProxy/owa/auth';
+
+  it('KAPE / CyLR zips (drive letter as a folder) and archives rooted at the drive', () => {
+    expect(hits(`/cases/collection.zip!/C/${OWA}/x.aspx`)).toEqual(['kahu-exchange-artifact-owa-auth-page']);
+    expect(hits(`/cases/collection.zip!/2021-03-05T101010_triage/C/${OWA}/logon.aspx`)).toEqual([]);
+    expect(hits('/cases/c.zip!/inetpub/wwwroot/aspnet_client/system_web/s.aspx')).toEqual(['kahu-exchange-artifact-aspnet-client-page']);
+    expect(hits('/cases/c.zip!/ProgramData/out.7z')).toEqual(['kahu-exchange-artifact-programdata-archive']);
+    expect(hits('/cases/c.zip!/Windows/Temp/lsass.dmp')).toEqual(['kahu-exchange-artifact-lsass-dump']);
+  });
+  it('Velociraptor collections (percent-encoded volume and names), zipped or extracted', () => {
+    const shell = inventoried(`/cases/Collection-EXCH01.zip!/uploads/auto/C%3A/${OWA}/x.aspx`);
+    expect(shell.fields).toMatchObject({ TargetFilename: `C:\\${OWA.replaceAll('/', '\\')}\\x.aspx`, FileName: 'x.aspx', Extension: 'aspx' });
+    expect(checks.filter((c) => checkMatches(c, shell)).map((c) => c.id)).toEqual(['kahu-exchange-artifact-owa-auth-page']);
+    expect(hits(`/cases/Collection-EXCH01/uploads/ntfs/%5C%5C.%5CC%3A/${OWA}/OutlookCN.aspx`)).toEqual([]);
+    expect(hits('/cases/Collection-EXCH01.zip!/uploads/ntfs/%5C%5C.%5CC%3A/root/lsass%5F0312.dmp')).toEqual(['kahu-exchange-artifact-lsass-dump']);
+    expect(hits('/cases/Collection-EXCH01.zip!/uploads/auto/C%3A/ProgramData/%2Ehidden.rar')).toEqual(['kahu-exchange-artifact-programdata-archive']);
+    // An alternate data stream of a shipped page is not a page.
+    expect(hits(`/cases/Collection-EXCH01.zip!/uploads/auto/C%3A/${OWA}/logon.aspx%3AZone.Identifier`)).toEqual([]);
   });
 });

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { IssueSink } from '../core/index.js';
-import type { Detector, Finding, KahuEvent } from '../model/index.js';
+import type { Detector, FileContent, FileFacts, Finding } from '../model/index.js';
 import { compileYaraFiles, findYaraFiles, type YaraRuleSet } from './rules.js';
-import { DEFAULT_MAX_SCAN_BYTES, scanFileAt } from './scan.js';
+import { DEFAULT_MAX_SCAN_BYTES, scanBuffer } from './scan.js';
 
 /** Kahu's own YARA folder (`content/yara`), found by walking up from this module; `$KAHU_CONTENT` overrides. */
 export function builtinYaraDir(): string {
@@ -19,7 +19,7 @@ export function builtinYaraDir(): string {
 
 /** Options of the YARA detector. */
 export interface YaraDetectorOptions {
-  /** Per-file size cap in bytes. */
+  /** Per-file size cap in bytes (uncompressed, for archive entries); the content is held in memory while scanned. */
   maxBytes?: number;
   /**
    * Scan only files whose inventory `format` is one of these (logs are parsed, not YARA-scanned: a 1 GB log
@@ -31,37 +31,38 @@ export interface YaraDetectorOptions {
 /** File formats YARA scans by default: everything that is not a recognised log. */
 export const DEFAULT_YARA_FORMATS: readonly string[] = ['unrecognised'];
 
-function str(v: unknown): string | null {
-  return typeof v === 'string' && v !== '' ? v : null;
-}
-
 /**
- * The local path of a file-inventory event (source `file`), or null when the bytes are not a plain file
- * (a zip entry, `archive.zip!/inner`). Reads the inventory's path fields, falling back to the provenance path.
+ * A Detector that YARA-scans the content of evidence files: plain files, zip entries (`archive.zip!/inner/path`)
+ * and gzip content alike. It opens nothing itself: it asks the scan for each file's bytes (`wantsFile`), and the
+ * scan hands them over after the file's inventory event, read once while hashing (zip entries are inflated
+ * from the archive in place, behind intake's zip-bomb guards, never written to disk). Offsets in findings are
+ * within the file or entry. A file over the cap is not scanned and an info issue names it.
  */
-export function localPathOf(e: KahuEvent): string | null {
-  const f = e.fields;
-  const p = str(f.LocalPath) ?? str(f.FullPath) ?? str(f.path) ?? str(f.Path) ?? e.prov.path;
-  return p.includes('!/') ? null : p;
-}
-
-/** A Detector that YARA-scans each file announced by a file-inventory event. */
 export function yaraDetector(rules: YaraRuleSet, opts: YaraDetectorOptions = {}): Detector {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_SCAN_BYTES;
   const formats = opts.formats ?? DEFAULT_YARA_FORMATS;
   return {
     name: 'yara',
-    onEvents(events: readonly KahuEvent[], issues: IssueSink): Finding[] {
-      const out: Finding[] = [];
-      for (const e of events) {
-        if (e.source !== 'file') continue;
-        const fmt = str(e.fields.format) ?? str(e.fields.Format);
-        if (formats.length > 0 && fmt !== null && !formats.includes(fmt)) continue;
-        const local = localPathOf(e);
-        if (local === null) continue;
-        out.push(...scanFileAt(local, { evidenceId: e.prov.evidenceId, path: e.prov.path, time: e.time, host: e.host }, rules, issues, maxBytes));
+    onEvents(): Finding[] {
+      return [];
+    },
+    wantsFile(file: FileFacts): number {
+      if (rules.scanners.length === 0) return 0;
+      return formats.length === 0 || formats.includes(file.format) ? maxBytes : 0;
+    },
+    onFile(file: FileContent, issues: IssueSink): Finding[] {
+      const e = file.event;
+      const target = { evidenceId: e.prov.evidenceId, path: e.prov.path, time: e.time, host: e.host };
+      if (file.data === null) {
+        issues.report({
+          code: 'io',
+          severity: 'info',
+          message: `not YARA-scanned: ${file.size}-byte file exceeds the ${maxBytes}-byte scan cap`,
+          location: { path: e.prov.path },
+        });
+        return [];
       }
-      return out;
+      return scanBuffer(file.data, target, rules);
     },
     finish(): Finding[] {
       return [];

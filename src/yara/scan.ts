@@ -82,7 +82,8 @@ export function scanBuffer(data: Buffer, target: YaraTarget, rules: YaraRuleSet)
 }
 
 /**
- * Scans one file on disk (read-only), refusing files over `maxBytes` with an info issue. I/O errors become issues.
+ * Scans one file on disk by path (read-only), refusing files over `maxBytes` with an info issue. I/O errors
+ * become issues. For a single file outside a scan; inside `runScan` the detector gets the bytes of the hash read.
  * The file is read into memory once (bounded by the cap) so every scanner sees the same bytes.
  */
 export function scanFileAt(
@@ -101,7 +102,7 @@ export function scanFileAt(
       issues.report({
         code: 'io',
         severity: 'info',
-        message: `YARA skipped a ${size}-byte file (cap ${maxBytes} bytes)`,
+        message: `not YARA-scanned: ${size}-byte file exceeds the ${maxBytes}-byte scan cap`,
         location: { path: target.path },
       });
       return [];

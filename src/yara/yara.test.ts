@@ -98,21 +98,24 @@ describe('YARA adapter', () => {
     scanFileAt(join(dir, 'missing.aspx'), target, rules, iss);
     expect(iss.issues[1]).toMatchObject({ severity: 'error', code: 'io' });
   });
-  it('the detector scans file-inventory events of unrecognised files, not parsed logs or zip entries', () => {
-    const p = join(dir, 'shell.aspx');
-    writeFileSync(p, '<%@ Page Language="Jscript"%><%eval(Request.Item["a"],"unsafe");%>');
-    const ev = (path: string, format: string): KahuEvent => ({
-      time: 0,
-      host: null,
-      source: 'file',
-      fields: { path, format },
-      prov: { evidenceId: 'e', path, locator: { record: 0 } },
-    });
-    const d = yaraDetector(rules);
+  it('the detector asks for the bytes of unrecognised files (any path, zip entries too) and scans what it is given', () => {
+    const shell = Buffer.from('<%@ Page Language="Jscript"%><%eval(Request.Item["a"],"unsafe");%>');
+    const path = `${dir}/a.zip!/C/inetpub/wwwroot/aspnet_client/shell.aspx`;
+    const event: KahuEvent = { time: 5, host: null, source: 'file', fields: { Path: path }, prov: { evidenceId: 'e1.3', path, locator: { offset: 0 } } };
+    const d = yaraDetector(rules, { maxBytes: 1000 });
     const iss = new IssueCollector();
-    expect(d.onEvents([ev(p, 'unrecognised')], iss)).toHaveLength(1);
-    expect(d.onEvents([ev(p, 'iis-w3c')], iss)).toHaveLength(0);
-    expect(d.onEvents([ev(`${dir}/a.zip!/shell.aspx`, 'unrecognised')], iss)).toHaveLength(0);
+    expect(d.wantsFile?.({ path, format: 'unrecognised', size: shell.length })).toBe(1000);
+    expect(d.wantsFile?.({ path, format: 'iis-w3c', size: shell.length })).toBe(0);
+    expect(yaraDetector(rules, { formats: [] }).wantsFile?.({ path, format: 'iis-w3c', size: 1 })).toBeGreaterThan(0);
+    const [f, ...rest] = d.onFile?.({ event, data: shell, size: shell.length }, iss) ?? [];
+    expect(rest).toEqual([]);
+    expect(f?.events[0]?.prov).toEqual({ evidenceId: 'e1.3', path, locator: { offset: shell.indexOf('Language=') } });
+    expect(f?.detail).toMatchObject({ file: path, offset: 9, rule: 'KAHU_WebShell_ChinaChopper_OneLiner' });
+    expect(f?.first).toBe(5);
+    // Over the cap the scan hands no bytes: an info issue names the file, nothing is scanned.
+    expect(d.onFile?.({ event, data: null, size: 5000 }, iss)).toEqual([]);
+    expect(iss.issues).toEqual([expect.objectContaining({ code: 'io', severity: 'info', location: { path } })]);
+    expect(iss.issues[0]?.message).toMatch(/not YARA-scanned: 5000-byte file exceeds the 1000-byte/);
     expect(yaraDetectors({ ruleDirs: [], builtinRules: true }, iss)).toHaveLength(1);
   });
 });

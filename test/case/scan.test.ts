@@ -117,6 +117,49 @@ describe('runScan pipeline', () => {
     expect(det.batches.flat().map((e) => e.fields.Readable)).toEqual([false]);
   });
 
+  it('hands content detectors the bytes read while hashing: one read per file, nothing over their cap', async () => {
+    const files: FakeFile[] = [
+      { path: '/ev/a.zip!/C/inetpub/wwwroot/aspnet_client/s.aspx', content: '<%eval(Request.Item["x"],"unsafe");%>' },
+      { path: '/ev/big.bin', content: Buffer.alloc(500, 7) },
+      FILES[0] as FakeFile,
+      { path: '/ev/partial.log', content: 'a\nb\nc\n'.repeat(10), parse: true, stopEarly: true },
+    ];
+    const intake = fakeIntake(files);
+    const opens = new Map<string, number>();
+    const counted: typeof intake = {
+      ...intake,
+      async *collect(paths, issues) {
+        for await (const e of intake.collect(paths, issues)) {
+          const open = e.open.bind(e);
+          yield { ...e, open: () => (opens.set(e.path, (opens.get(e.path) ?? 0) + 1), open()) };
+        }
+      },
+    };
+    const seen: { path: string; data: string | null; size: number; sha: unknown }[] = [];
+    const content: Detector = {
+      name: 'content',
+      onEvents: () => [],
+      finish: () => [],
+      // Every file but the parsed IIS log; at most 100 bytes.
+      wantsFile: (f) => (f.path.endsWith('.log') && f.format === 'iis-w3c' && !f.path.includes('partial') ? 0 : 100),
+      onFile(f) {
+        seen.push({ path: f.event.prov.path, data: f.data?.toString('utf8') ?? null, size: f.size, sha: f.event.fields.sha256 });
+        return [];
+      },
+    };
+    const c = await runScan({ paths: ['/ev'], intake: counted, detectors: [content], steps: [] });
+    expect(seen.map((x) => x.path)).toEqual(['/ev/a.zip!/C/inetpub/wwwroot/aspnet_client/s.aspx', '/ev/big.bin', '/ev/partial.log']);
+    expect(seen[0]).toEqual({ path: files[0]!.path, data: files[0]!.content, size: 37, sha: c.evidence[0]?.sha256 });
+    // Over the cap (size known up front): no bytes kept, the size says why.
+    expect(seen[1]).toMatchObject({ data: null, size: 500 });
+    // The parser stopped early, so hashing re-read the file: the detector gets that complete read, not a mix.
+    expect(seen[2]).toMatchObject({ data: files[3]!.content, size: 60 });
+    expect(opens.get('/ev/partial.log')).toBe(2);
+    expect(opens.get(files[0]!.path)).toBe(1);
+    expect(opens.get('/ev/big.bin')).toBe(1);
+    expect(opens.get('/ev/W3SVC1/u_ex210303.log')).toBe(1);
+  });
+
   it('stops a detector that throws, keeps the others, and says so', async () => {
     const bad: Detector = {
       name: 'broken',

@@ -39,7 +39,7 @@ beforeAll(() => {
       { name: 'C:/Windows/x.dll', data: 'x' },
       { name: 'locked.log', data: iis, flags: 1 },
       { name: 'bomb.log', data: Buffer.alloc(24 * 1024 * 1024) },
-      { name: 'inner.zip', data: buildZip([{ name: 'a.log', data: iis }]) },
+      { name: 'inner.zip', data: buildZip([{ name: 'a.log', data: iis }, { name: 'deeper.zip', data: buildZip([{ name: 'b.log', data: iis }]) }]) },
     ]),
   );
   writeFileSync(join(dir, 'tree/broken.zip'), buildZip([{ name: 'a.log', data: iis }], { corruptCentralDirectory: true }));
@@ -77,7 +77,9 @@ describe('collectEvidence', () => {
       ['e0003.6', 'tree/bundle.zip!/C:/Windows/x.dll', 'unrecognised'],
       ['e0003.7', 'tree/bundle.zip!/locked.log', 'unrecognised'],
       ['e0003.8', 'tree/bundle.zip!/bomb.log', 'unrecognised'],
-      ['e0003.9', 'tree/bundle.zip!/inner.zip', 'unrecognised'],
+      ['e0003.9', 'tree/bundle.zip!/inner.zip', 'zip'],
+      ['e0003.9.1', 'tree/bundle.zip!/inner.zip!/a.log', 'iis-w3c'],
+      ['e0003.9.2', 'tree/bundle.zip!/inner.zip!/deeper.zip', 'unrecognised'],
       ['e0004', 'tree/cut.zip', 'unrecognised'],
       ['e0005', 'tree/empty.log', 'unrecognised'],
       ['e0006', 'tree/fifo', 'unrecognised'],
@@ -91,7 +93,10 @@ describe('collectEvidence', () => {
     expect(byName('x.dll')!.reason).toMatch(/drive letter/);
     expect(byName('locked.log')!.reason).toMatch(/encrypted/);
     expect(byName('bomb.log')!.reason).toMatch(/ratio \d+:1 exceeds 200:1 \(zip bomb guard\)/);
-    expect(byName('inner.zip')!.reason).toMatch(/inside an archive/);
+    expect(byName('inner.zip')!.parent).toBe('e0003');
+    expect(byName('inner.zip!/a.log')!.parent).toBe('e0003.9');
+    expect(byName('deeper.zip')!.reason).toMatch(/two archives deep: not expanded.*neither parsed nor YARA-scanned/);
+    expect(issues.all().find((i) => i.location?.path === byName('deeper.zip')!.path)?.severity).toBe('warning');
     expect(byName('broken.zip')!.reason).toMatch(/corrupt ZIP/);
     expect(byName('garbage.log')!.reason).toMatch(/binary data/);
     expect(byName('fifo')!.reason).toMatch(/not a regular file/);
@@ -209,6 +214,37 @@ describe('collectEvidence', () => {
       ['e0001.1.1', 'rotated.zip!/W3SVC1/u_ex210302.log.gz!/u_ex210302.log', 'iis-w3c', 'e0001.1'],
     ]);
     expect((await drain(entries[2]!)).toString()).toBe(iis);
+  });
+
+  it('expands a zip inside a zip from memory, one level, within the nested-size limit', async () => {
+    const inner = buildZip([{ name: 'W3SVC1/u_ex210303.log', data: iis }, { name: 'notes.txt', data: 'hello' }]);
+    writeFileSync(join(dir, 'outer.zip'), buildZip([{ name: 'case/Collection-EXCH01.zip', data: inner }, { name: 'case/bad.zip', data: Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(64)]) }]));
+    const { entries, issues } = await collect([join(dir, 'outer.zip')]);
+    const rel = entries.map((e) => [e.id, e.path.slice(dir.length + 1), e.format]);
+    expect(rel).toEqual([
+      ['e0001', 'outer.zip', 'zip'],
+      ['e0001.1', 'outer.zip!/case/Collection-EXCH01.zip', 'zip'],
+      ['e0001.1.1', 'outer.zip!/case/Collection-EXCH01.zip!/W3SVC1/u_ex210303.log', 'iis-w3c'],
+      ['e0001.1.2', 'outer.zip!/case/Collection-EXCH01.zip!/notes.txt', 'unrecognised'],
+      ['e0001.2', 'outer.zip!/case/bad.zip', 'unrecognised'],
+    ]);
+    // The nested archive's own bytes come from memory; its entries stream from it, also after the walk.
+    expect((await drain(entries[1]!)).equals(inner)).toBe(true);
+    expect((await drain(entries[2]!)).toString()).toBe(iis);
+    const events = [];
+    for await (const b of entries[2]!.parser!.parse(entries[2]!, new IssueCollector())) events.push(...b);
+    expect(events.map((e) => e.prov.path)).toEqual([entries[2]!.path]);
+    expect(entries[4]!.reason).toMatch(/corrupt ZIP archive/);
+    expect(issues.all().some((i) => i.code === 'zip-refused' && i.location?.path === entries[4]!.path)).toBe(true);
+
+    // Over the in-memory limit: listed, not expanded, with a warning naming it.
+    const small = new IssueCollector();
+    const listed: EvidenceEntry[] = [];
+    for await (const e of collectEvidence([join(dir, 'outer.zip')], small, { zipLimits: { maxNestedBytes: 100 } })) listed.push(e);
+    expect(listed[1]).toMatchObject({ format: 'unrecognised', readable: true });
+    expect(listed[1]!.reason).toMatch(/exceeds the 100-byte limit for expanding it in memory.*neither parsed nor YARA-scanned/);
+    expect(listed.some((e) => e.path.includes('Collection-EXCH01.zip!/'))).toBe(false);
+    expect(small.all().find((i) => i.location?.path === listed[1]!.path)?.severity).toBe('warning');
   });
 
   it('applies caller zip limits (entry count)', async () => {

@@ -1,5 +1,6 @@
 import type { FieldValue, KahuEvent } from '../../model/index.js';
 import type { EvidenceEntry } from '../intake/collect.js';
+import { collectedWindowsPath } from './collected-path.js';
 import { MAGIC_DESCRIPTION } from './magic.js';
 
 /**
@@ -7,11 +8,6 @@ import { MAGIC_DESCRIPTION } from './magic.js';
  * "an .aspx under owa\auth" or "a PST header in a file named .aspx". Field names follow Sigma's
  * `file_event` taxonomy where one exists (`TargetFilename`, `Hashes`), see docs/event-model.md.
  */
-
-/** Windows-style path for Sigma file rules, whose patterns use backslashes (`\FrontEnd\HttpProxy\owa\auth\`). */
-export function windowsPath(p: string): string {
-  return p.replaceAll('/', '\\');
-}
 
 /** The inner path of a zip entry (`a.zip!/x/y` → `x/y`), else null. */
 function innerPath(p: string): { container: string; inner: string } | null {
@@ -22,13 +18,12 @@ function innerPath(p: string): { container: string; inner: string } | null {
 /** Builds the inventory event of one evidence entry, given its SHA-256 (hex, computed while it was read). */
 export function inventoryEvent(entry: EvidenceEntry, sha256: string): KahuEvent {
   const zip = innerPath(entry.path);
-  const logical = zip ? zip.inner : entry.path;
-  const slash = Math.max(logical.lastIndexOf('/'), logical.lastIndexOf('\\'));
-  const name = logical.slice(slash + 1);
+  const target = collectedWindowsPath(zip ? zip.inner : entry.path);
+  const name = target.slice(target.lastIndexOf('\\') + 1);
   const dot = name.lastIndexOf('.');
   const ext = dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
   const fields: Record<string, FieldValue> = {
-    TargetFilename: windowsPath(logical),
+    TargetFilename: target,
     Path: entry.path,
     FileName: name,
     Extension: ext,

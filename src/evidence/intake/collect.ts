@@ -8,7 +8,7 @@ import type { EvidenceParser, EvidenceSource } from '../types.js';
 import { detectFormat } from './detect.js';
 import { bufferChunks, HEAD_BYTES, headOf, readFileChunks, readFileHead } from './file-source.js';
 import { gunzipStream, gzipInnerName, gzipSizeHint } from './gzip.js';
-import { DEFAULT_ZIP_LIMITS, probeZip, walkZip, type ZipLimits } from './zip.js';
+import { DEFAULT_ZIP_LIMITS, probeZip, walkZip, type ZipInput, type ZipItem, type ZipLimits } from './zip.js';
 
 /** One input after intake: a readable source plus what intake learned. */
 export interface EvidenceEntry extends EvidenceSource {
@@ -79,6 +79,18 @@ async function prepare(p: string): Promise<Prepared> {
   } catch (err) {
     return { err: err as Error };
   }
+}
+
+/** Reads a stream into one buffer, refusing (throwing) past `max` bytes. */
+async function readWhole(stream: AsyncIterable<Buffer>, max: number): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let n = 0;
+  for await (const c of stream) {
+    n += c.length;
+    if (n > max) throw new Error(`more than ${max} bytes`);
+    parts.push(c);
+  }
+  return Buffer.concat(parts, n);
 }
 
 /** Byte-order comparison (stable across locales, unlike localeCompare). */
@@ -156,7 +168,7 @@ export async function* collectEvidence(
       open: whole ? () => bufferChunks(head) : () => readFileChunks(path, undefined, st.size),
     };
     if (det.format === 'zip' && !DOCUMENT_ZIPS.has(extname(name).toLowerCase())) {
-      yield* fromZip(path, base);
+      yield* fromZip(path, path, base, false);
       return;
     }
     if (det.format === 'zip') {
@@ -173,9 +185,19 @@ export async function* collectEvidence(
     }
   }
 
-  async function* fromZip(path: string, archive: Omit<EvidenceEntry, 'format' | 'parser'>): AsyncGenerator<EvidenceEntry> {
+  /**
+   * An archive and its entries. `input` is the archive's path on disk, or its bytes for an archive inside an
+   * archive (`nested`), whose own archives are then not expanded: one level, so memory stays bounded by
+   * `maxNestedBytes` and a zip quine cannot recurse.
+   */
+  async function* fromZip(
+    input: ZipInput,
+    path: string,
+    archive: Omit<EvidenceEntry, 'format' | 'parser'>,
+    nested: boolean,
+  ): AsyncGenerator<EvidenceEntry> {
     try {
-      await probeZip(path);
+      await probeZip(input);
     } catch (err) {
       const reason = `corrupt ZIP archive: ${(err as Error).message}`;
       issues.report({ code: 'zip-refused', severity: 'error', message: reason, location: { path } });
@@ -184,7 +206,7 @@ export async function* collectEvidence(
     }
     yield { ...archive, format: 'zip', parser: null };
     try {
-      for await (const item of walkZip(path, path, issues, limits)) {
+      for await (const item of walkZip(input, path, issues, limits)) {
         const id = `${archive.id}.${item.index}`;
         const shown = `${path}!/${item.name}`;
         const common = { id, path: shown, size: item.size, mtime: item.mtime, atime: null, ctime: null, birthtime: null, parent: archive.id };
@@ -202,16 +224,18 @@ export async function* collectEvidence(
           continue;
         }
         const det = detectFormat(head, basename(item.name));
-        const entry = { ...common, magic: det.magic, readable: true, open: () => item.open() };
+        // A head shorter than HEAD_BYTES that matches the declared size is the whole entry, read to its end (where
+        // yauzl checks the size): serve it from memory instead of a second local-header read and inflate. Triage
+        // collections are mostly small files.
+        const whole = head.length === item.size && head.length < HEAD_BYTES;
+        const entry = { ...common, magic: det.magic, readable: true, open: whole ? () => bufferChunks(head) : () => item.open() };
         if (det.magic === 'gzip') {
           // A compressed log inside a zip (collections of rotated logs): decompressed as a stream too.
           yield* fromGzip(null, head, entry);
           continue;
         }
         if (det.format === 'zip') {
-          const reason = 'ZIP archive inside an archive: not expanded (archives are read one level deep; extract it to scan its content)';
-          issues.report({ code: 'unrecognised-format', severity: 'info', message: reason, location: { path: shown } });
-          yield { ...entry, format: 'unrecognised', parser: null, reason };
+          yield* fromInnerZip(item, shown, entry, nested);
           continue;
         }
         yield { ...entry, format: det.format, parser: det.parser, ...(det.reason !== undefined ? { reason: det.reason } : {}) };
@@ -222,6 +246,42 @@ export async function* collectEvidence(
     } catch (err) {
       issues.report({ code: 'zip-refused', severity: 'error', message: `zip archive unreadable: ${(err as Error).message}`, location: { path } });
     }
+  }
+
+  /**
+   * A zip found inside a zip: expanded from memory when it is the first level and fits `maxNestedBytes`, else
+   * listed with a warning (its files are neither parsed nor YARA-scanned; only its own bytes are).
+   */
+  async function* fromInnerZip(
+    item: ZipItem,
+    shown: string,
+    entry: Omit<EvidenceEntry, 'format' | 'parser'>,
+    nested: boolean,
+  ): AsyncGenerator<EvidenceEntry> {
+    let reason: string | null = null;
+    if (DOCUMENT_ZIPS.has(extname(item.name).toLowerCase())) {
+      yield { ...entry, format: 'unrecognised', parser: null, reason: 'ZIP-based document (Office/Java package): inventoried, not expanded' };
+      return;
+    }
+    if (nested) reason = 'ZIP archive two archives deep: not expanded (archives inside archives are read one level deep)';
+    else if (item.size > limits.maxNestedBytes) reason = `ZIP archive inside an archive: ${item.size} bytes exceeds the ${limits.maxNestedBytes}-byte limit for expanding it in memory`;
+    let bytes: Buffer | null = null;
+    if (reason === null) {
+      try {
+        bytes = await readWhole(item.open(), limits.maxNestedBytes);
+      } catch (err) {
+        reason = `ZIP archive inside an archive: unreadable: ${(err as Error).message}`;
+      }
+    }
+    if (bytes === null) {
+      // A warning, not info: the files inside are neither parsed nor YARA-scanned (only the archive's own bytes are).
+      const why = `${reason ?? 'not expanded'}; its files are neither parsed nor YARA-scanned (extract it to scan its content)`;
+      issues.report({ code: 'unrecognised-format', severity: 'warning', message: why, location: { path: shown } });
+      yield { ...entry, format: 'unrecognised', parser: null, reason: why };
+      return;
+    }
+    const content = bytes;
+    yield* fromZip(content, shown, { ...entry, size: content.length, open: () => bufferChunks(content) }, true);
   }
 
   /** A gzip file (on disk, or inside a zip: `diskPath` null) and its content as entry `<id>.1`. */
@@ -251,8 +311,8 @@ export async function* collectEvidence(
     const det = detectFormat(inner, innerName);
     const entry = { ...common, magic: det.magic, readable: true, open };
     if (det.format === 'zip' || det.magic === 'gzip') {
-      const reason = 'archive inside a gzip file: not expanded (archives are read one level deep)';
-      issues.report({ code: 'unrecognised-format', severity: 'info', message: reason, location: { path: shown } });
+      const reason = 'archive inside a gzip file: not expanded, its files are neither parsed nor YARA-scanned (archives are read one level deep)';
+      issues.report({ code: 'unrecognised-format', severity: 'warning', message: reason, location: { path: shown } });
       yield { ...entry, format: 'unrecognised', parser: null, reason };
       return;
     }

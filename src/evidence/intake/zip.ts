@@ -23,6 +23,11 @@ export interface ZipLimits {
   maxRatio: number;
   /** Entries up to this size are never refused for their ratio (small text compresses well). */
   ratioMinBytes: number;
+  /**
+   * Largest archive inside an archive that is expanded (one level deep). It is inflated into memory, since its
+   * central directory sits at its end and an inflated stream has no random access; larger ones are reported.
+   */
+  maxNestedBytes: number;
 }
 
 /** Defaults: generous for real evidence (multi-GB IIS logs compress ~20:1), hostile to bombs. */
@@ -32,6 +37,7 @@ export const DEFAULT_ZIP_LIMITS: ZipLimits = {
   maxEntryBytes: 32 * 1024 ** 3,
   maxRatio: 200,
   ratioMinBytes: 10 * 1024 * 1024,
+  maxNestedBytes: 256 * 1024 * 1024,
 };
 
 /** One entry of an archive as the walker saw it. */
@@ -73,9 +79,14 @@ function declaredZipSize(fd: number, size: number): number {
   const tailLen = Math.min(size, 22 + 0xffff + 64);
   const tail = Buffer.alloc(tailLen);
   readSync(fd, tail, 0, tailLen, size - tailLen);
-  for (let i = tailLen - 22; i >= 0; i--) {
+  return declaredSizeFromTail(tail, size);
+}
+
+/** `declaredZipSize` over the last bytes of an archive of `size` bytes (at most 22 + 65535 + 64 of them). */
+function declaredSizeFromTail(tail: Buffer, size: number): number {
+  for (let i = tail.length - 22; i >= 0; i--) {
     if (tail.readUInt32LE(i) !== 0x06054b50) continue;
-    return size - tailLen + i + 22 + tail.readUInt16LE(i + 20);
+    return size - tail.length + i + 22 + tail.readUInt16LE(i + 20);
   }
   return size;
 }
@@ -112,10 +123,20 @@ class PaddedFdReader extends yauzl.RandomAccessReader {
   }
 }
 
+/**
+ * Where an archive's bytes are: a path on disk (read in place through a read-only fd), or memory, for an
+ * archive found inside another archive (inflating it is the only way to reach its central directory).
+ */
+export type ZipInput = string | Buffer;
+
+const YAUZL_OPTIONS = { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true };
+
 /** Opens an archive for reading entries one at a time. Strings are decoded by us (see `entryName`). */
-export async function openZip(path: string): Promise<ZipFile> {
+export async function openZip(input: ZipInput): Promise<ZipFile> {
+  if (typeof input !== 'string') return openZipBuffer(input);
+  const path = input;
   const fd = await openFd(path);
-  const opts = { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true };
+  const opts = YAUZL_OPTIONS;
   return new Promise((resolve, reject) => {
     const done = (err: Error | null, zf?: ZipFile): void => {
       if (err || !zf) {
@@ -139,9 +160,18 @@ export async function openZip(path: string): Promise<ZipFile> {
   });
 }
 
+/** An archive held in memory, read at its declared size like one on disk (see `declaredZipSize`). */
+function openZipBuffer(buf: Buffer): Promise<ZipFile> {
+  const declared = declaredSizeFromTail(buf.subarray(Math.max(0, buf.length - (22 + 0xffff + 64))), buf.length);
+  const view = declared <= buf.length ? buf.subarray(0, declared) : Buffer.concat([buf, Buffer.alloc(declared - buf.length)]);
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(view, YAUZL_OPTIONS, (err, zf) => (err || !zf ? reject(err ?? new Error('zip open failed')) : resolve(zf)));
+  });
+}
+
 /** Opens an archive and reads its first central-directory record: throws when either is corrupt. */
-export async function probeZip(path: string): Promise<void> {
-  const zf = await openZip(path);
+export async function probeZip(input: ZipInput): Promise<void> {
+  const zf = await openZip(input);
   try {
     if (zf.entryCount > 0) await nextEntry(zf);
   } finally {
@@ -205,7 +235,7 @@ function entryMtime(e: Entry): string | null {
 }
 
 /** Streams one entry. Uses `shared` while it is open (the walker's handle), else opens the archive anew. */
-async function* streamEntry(archive: string, entry: Entry, shared: () => ZipFile | null): AsyncGenerator<Buffer> {
+async function* streamEntry(archive: ZipInput, entry: Entry, shared: () => ZipFile | null): AsyncGenerator<Buffer> {
   let zf = shared();
   let own = false;
   if (zf === null || !zf.isOpen) {
@@ -233,7 +263,7 @@ async function* streamEntry(archive: string, entry: Entry, shared: () => ZipFile
  * A corrupt directory ends the walk with an issue; entries already yielded stay valid.
  */
 export async function* walkZip(
-  archive: string,
+  archive: ZipInput,
   display: string,
   issues: IssueSink,
   limits: ZipLimits = DEFAULT_ZIP_LIMITS,
