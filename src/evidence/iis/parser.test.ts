@@ -196,3 +196,34 @@ describe('IIS W3C parser', () => {
     expect(detectIis(Buffer.from('GET / HTTP/1.1\r\n'), 'u_ex1.log')).toBe(0);
   });
 });
+
+describe('IIS W3C parser: value counting at every alignment', () => {
+  // The parser locates spaces four bytes at a time where the read buffer is word-aligned; a record's start
+  // falls at every offset modulo 4 and values of every length, including spaces at word edges.
+  it('accepts exactly the lines with #Fields values (one trailing space allowed) and reads them whole', async () => {
+    const fields = ['date', 'time', 'cs-method', 'cs-uri-stem', 'sc-status'];
+    const rand = rng(7);
+    const r = (): number => Math.floor(rand() * 1e9);
+    const lines: string[] = [];
+    const expected: Array<{ line: number; stem: string } | null> = [];
+    for (let i = 0; i < 400; i++) {
+      const stem = '/' + 'x'.repeat(r() % 9) + (r() % 2 ? 'ab' : '');
+      const extra = r() % 6;
+      let text = `2021-03-03 07:43:${String(r() % 60).padStart(2, '0')} ${r() % 2 ? 'GET' : 'POST'} ${stem} 200`;
+      if (extra === 1) text += ' 7'; // one value too many
+      if (extra === 2) text = text.slice(0, text.lastIndexOf(' ')); // one too few
+      if (extra === 3) text += ' '; // one trailing space: allowed
+      if (extra === 4) text += '  '; // two: an extra empty value
+      lines.push(text);
+      expected.push(extra === 1 || extra === 2 || extra === 4 ? null : { line: i + 5, stem });
+    }
+    const log = `#Software: Microsoft Internet Information Services 10.0\r\n#Version: 1.0\r\n#Date: 2021-03-03 00:00:00\r\n#Fields: ${fields.join(' ')}\r\n${lines.join('\r\n')}\r\n`;
+    for (const chunk of [65536, 61, 4093]) {
+      const { events, issues } = await parse(log, chunk);
+      const want = expected.filter((e) => e !== null);
+      expect(events.map((e) => ({ line: e.prov.locator.line, stem: e.fields['cs-uri-stem'] }))).toEqual(want);
+      expect(events.every((e) => e.fields['sc-status'] === 200)).toBe(true);
+      expect(issues.all().filter((i) => i.code === 'bad-record')).toHaveLength(expected.length - want.length);
+    }
+  });
+});

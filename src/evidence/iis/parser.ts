@@ -353,6 +353,9 @@ export class IisLineParser {
   private readonly src: LineSource;
   /** Start offsets of the values of the current line (see onLine). */
   private offs = new Int32Array(64);
+  /** The current chunk as 32-bit words from its first aligned byte, and that byte's index. */
+  private u32: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
+  private wbase = 0;
 
   constructor(
     src: { id: string; path: string },
@@ -374,6 +377,9 @@ export class IisLineParser {
       // One SIMD pass per read chunk: pure-ASCII chunks decode as latin1 (2x faster than UTF-8).
       this.lastBuf = buf;
       this.lastAscii = isAscii(buf);
+      // A word view of the chunk from its first 4-byte-aligned byte (`wbase` is that byte's index in `buf`).
+      this.wbase = (4 - (buf.byteOffset & 3)) & 3;
+      this.u32 = new Uint32Array(buf.buffer, buf.byteOffset + this.wbase, Math.max(0, (buf.length - this.wbase) >> 2));
     }
     const ascii = this.lastAscii;
     if (buf[start] === 35 /* # */) {
@@ -389,15 +395,27 @@ export class IisLineParser {
     // the loop tight; the columns the parser reads now are picked out afterwards.
     const n = block.n;
     let o = this.offs;
-    if (o.length < n + 2) o = this.offs = new Int32Array(n + 2);
+    if (o.length < n + 8) o = this.offs = new Int32Array(n + 8);
     o[0] = start;
     let k = 1;
-    for (let i = start; i < end; i++) {
-      if (buf[i] === SP) {
-        o[k++] = i + 1;
-        if (k > n + 1) break;
-      }
+    // Four bytes at a time where the buffer allows (a word without a space byte is skipped with one test: the
+    // zero-byte test of `word ^ 0x20202020`); bytes one by one at the unaligned ends.
+    const u32 = this.u32;
+    const wbase = this.wbase;
+    let i = start;
+    for (; i < end && ((i - wbase) & 3) !== 0; i++) if (buf[i] === SP) o[k++] = i + 1;
+    const wend = (end - wbase) >> 2;
+    // Up to n + 1 values are located: one more than declared tells a trailing space from an extra value.
+    for (let w = (i - wbase) >> 2; w < wend && k <= n + 1; w++) {
+      const x = u32[w]! ^ 0x20202020;
+      if (((x - 0x01010101) & ~x & 0x80808080) === 0) continue;
+      const bi = wbase + (w << 2);
+      if (buf[bi] === SP) o[k++] = bi + 1;
+      if (buf[bi + 1] === SP) o[k++] = bi + 2;
+      if (buf[bi + 2] === SP) o[k++] = bi + 3;
+      if (buf[bi + 3] === SP) o[k++] = bi + 4;
     }
+    for (i = Math.max(i, wbase + 4 * wend); i < end && k <= n + 1; i++) if (buf[i] === SP) o[k++] = i + 1;
     let e = end;
     // One trailing space (some log shippers add it) is not an extra empty value.
     if (k === n + 1 && buf[end - 1] === SP) {
