@@ -117,9 +117,11 @@ export function createSigmaDetector(rules: RuleSet, opts: SigmaDetectorOptions =
     inactive: mapped.filter((m) => m.targets.length === 0).length,
     onEvents(events: readonly KahuEvent[]): Finding[] {
       const out: Finding[] = [];
-      for (const ev of events) {
-        // Most text-log records match no rule: ruled out from their bytes, they are never decoded.
-        if (!raw.mayMatch(ev)) continue;
+      // Most text-log records match no rule: ruled out from their bytes, they are never decoded.
+      const keep = raw.select(events);
+      for (let i = 0; i < events.length; i++) {
+        if (keep[i] === 0) continue;
+        const ev = events[i]!;
         index.match(ev, (t) => {
           if (feeds.has(t.rule.id)) {
             if (ev.time === null) return;

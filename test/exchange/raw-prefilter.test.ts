@@ -107,6 +107,15 @@ describe('raw-bytes prefilter: the byte test', () => {
     expect(pf.mayMatch(rec('nothing', 'proto\nabcabd'))).toBe(true);
   });
 
+  it('select() over a batch (records scanned in pairs) agrees with mayMatch one by one', async () => {
+    const pf = await prefilterFor(src('Cmd=Exec'));
+    const texts = ['a cmd=exec', 'nothing', 'CMD=EXECUTE', 'cm d=exec', 'x', 'y cmd=exe', 'zz cmd=exec zz', 'é cmd=exec'];
+    const batch = [...texts, ...texts.reverse()].map((t) => rec(t));
+    const one = batch.map((e) => (pf.mayMatch(e) ? 1 : 0));
+    expect([...pf.select(batch)]).toEqual(one);
+    expect(one.filter((x) => x === 1).length).toBeGreaterThan(3);
+  });
+
   it('passes every non-ASCII record on (lower-casing can turn non-ASCII into ASCII)', async () => {
     const pf = await prefilterFor(src('kelvin'));
     expect(pf.mayMatch(rec('\u212Aelvin'))).toBe(true);
