@@ -14,6 +14,8 @@ export interface CompiledTarget {
   fields: string[];
   /** Dense number. */
   num: number;
+  /** Dense number of the rule (shared by its variants): a hit is reported once per rule and event. */
+  ruleNum: number;
   /**
    * Required literals, as clauses that must all hold: each clause is a set of (field, lower-cased literal)
    * pairs of which at least one must occur (the field's lower-cased value contains the literal). Empty when
@@ -85,6 +87,30 @@ export function literalClauses(e: Expr): Clause[] {
 
 /** Pseudo-field of keyword clauses: any field of the event. */
 const ANY_FIELD = '*';
+
+/**
+ * A regex that matches a raw value whenever the value's lower-cased text (`toLowerCase`, as the matchers
+ * compare) contains one of the lower-cased ASCII literals, or null when a literal is not ASCII. The `i` flag
+ * without `u` folds ASCII letters only; the only non-ASCII characters whose `toLowerCase` holds an ASCII
+ * character are U+212A KELVIN SIGN (→ `k`) and U+0130 (→ `i` + U+0307, so it can end a match on `i`), both
+ * added by hand (checked over every code point on Node 20). False positives are harmless (an exact test
+ * follows); false negatives are impossible.
+ */
+export function caseGate(lits: readonly string[]): RegExp | null {
+  const alts: string[] = [];
+  for (const lit of lits) {
+    if (!/^[\x00-\x7f]+$/.test(lit)) return null;
+    let re = '';
+    for (let i = 0; i < lit.length; i++) {
+      const c = lit[i]!;
+      if (c === 'k') re += '[k\u212a]';
+      else if (c === 'i' && i === lit.length - 1) re += '[i\u0130]';
+      else re += /[\\^$.*+?()[\]{}|/-]/.test(c) ? `\\${c}` : c;
+    }
+    alts.push(re);
+  }
+  return alts.length === 0 ? null : new RegExp(alts.join('|'), 'i');
+}
 
 /** Splits a regex at its top-level `|` (outside groups and classes); one element when there is none. */
 export function regexAlternatives(source: string): string[] {
@@ -182,8 +208,17 @@ interface FieldFilter {
   lits: string[];
   /** Literal index → clause numbers (bucket-local). */
   clauses: number[][];
-  /** Recent raw string values → literal indexes found in their lower-cased text (logs repeat images, users, paths); bounded. */
-  seen: Map<string, Int32Array>;
+  /**
+   * Recent raw scalar values (strings, numbers, booleans) → the clause numbers their lower-cased text satisfies
+   * (logs repeat images, users, paths, ports); bounded.
+   */
+  seen: Map<string | number | boolean, Int32Array>;
+  /**
+   * Keyword filters (field `*`, every field of the event) with few ASCII literals: a case-insensitive regex over
+   * the raw value that holds whenever a literal occurs in the lower-cased value (see {@link caseGate}), so most
+   * values are passed over without lower-casing, caching or scanning. Null elsewhere.
+   */
+  gate: RegExp | null;
 }
 
 const SEEN_MAX = 4096;
@@ -227,7 +262,8 @@ function buildBucket(targets: CompiledTarget[]): Bucket {
   for (const [field, m] of byField) {
     const lits = [...m.keys()];
     const set = lits.length > 8 ? new LiteralSet(lits) : null;
-    filters.push({ field, set, lits, clauses: lits.map((l) => m.get(l)!), seen: new Map() });
+    const gate = field === ANY_FIELD && set === null ? caseGate(lits) : null;
+    filters.push({ field, set, lits, clauses: lits.map((l) => m.get(l)!), seen: new Map(), gate });
   }
   const owner = new Int32Array(clauseCount);
   const need = new Int32Array(targets.length);
@@ -260,7 +296,10 @@ export class RuleIndex {
   private readonly ctx = new EvalCtx({});
 
   constructor(mapped: readonly MappedRule[]) {
+    const ruleNums = new Map<string, number>();
     for (const m of mapped) {
+      let ruleNum = ruleNums.get(m.rule.id);
+      if (ruleNum === undefined) ruleNums.set(m.rule.id, (ruleNum = ruleNums.size));
       for (const t of m.targets) {
         const ct: CompiledTarget = {
           rule: m.rule,
@@ -270,6 +309,7 @@ export class RuleIndex {
           // Keyword rules read no named field: their `fields:` attribute says what a reader needs to see.
           fields: [...new Set([...exprFields(t.expr), ...(t.show ?? [])])],
           num: this.targets.length,
+          ruleNum,
           clauses: literalClauses(t.expr),
         };
         this.targets.push(ct);
@@ -290,6 +330,7 @@ export class RuleIndex {
         }
       }
     }
+    this.ruleStamps = new Uint32Array(ruleNums.size);
   }
 
   /**
@@ -363,7 +404,8 @@ export class RuleIndex {
   /** Per bucket target: the epoch of its clause count, and how many of its clauses held in that epoch. */
   private tStamps = new Uint32Array(0);
   private tCounts = new Int32Array(0);
-  /** Targets whose clauses all held (bucket-local indexes), filled by the prefilter. */
+  /** Per rule number: the epoch of its last hit (one hit per rule and event, without a Set per event). */
+  private ruleStamps: Uint32Array;
   private epoch = 0;
   private readonly marker: Marker = {
     stamps: this.stamps,
@@ -385,29 +427,27 @@ export class RuleIndex {
     const ctx = this.ctx;
     ctx.reset(ev.fields);
     const targets = b.targets;
-    if (!prefilter) {
-      let seen: Set<string> | null = null;
-      for (const t of targets) {
-        if (!t.match(ctx)) continue;
-        seen ??= new Set();
-        if (seen.has(t.rule.id)) continue;
-        seen.add(t.rule.id);
-        hit(t);
-      }
-      return targets.length;
-    }
-    if (this.stamps.length < b.clauseCount)
-      this.stamps = new Uint32Array(Math.max(b.clauseCount, this.stamps.length * 2));
-    if (this.tStamps.length < targets.length) {
-      const n = Math.max(targets.length, this.tStamps.length * 2);
-      this.tStamps = new Uint32Array(n);
-      this.tCounts = new Int32Array(n);
-    }
     const epoch = (this.epoch = (this.epoch + 1) >>> 0 || 1);
     if (epoch === 1) {
       // The 32-bit epoch wrapped: old stamps could now collide with new epochs.
       this.stamps.fill(0);
       this.tStamps.fill(0);
+      this.ruleStamps.fill(0);
+    }
+    const ruleStamps = this.ruleStamps;
+    if (!prefilter) {
+      for (const t of targets) {
+        if (ruleStamps[t.ruleNum] === epoch || !t.match(ctx)) continue;
+        ruleStamps[t.ruleNum] = epoch;
+        hit(t);
+      }
+      return targets.length;
+    }
+    if (this.stamps.length < b.clauseCount) this.stamps = new Uint32Array(Math.max(b.clauseCount, this.stamps.length * 2));
+    if (this.tStamps.length < targets.length) {
+      const n = Math.max(targets.length, this.tStamps.length * 2);
+      this.tStamps = new Uint32Array(n);
+      this.tCounts = new Int32Array(n);
     }
     const m = this.marker;
     m.stamps = this.stamps;
@@ -429,17 +469,32 @@ export class RuleIndex {
     const ready = m.ready;
     for (const i of b.always) ready.push(i);
     // Evaluate in the bucket's order, as the unfiltered walk does (first variant of a rule wins).
-    if (ready.length > 1) ready.sort((x, y) => x - y);
-    let seen: Set<string> | null = null;
-    for (const i of ready) {
-      const t = targets[i]!;
-      if (!t.match(ctx)) continue;
-      seen ??= new Set();
-      if (seen.has(t.rule.id)) continue;
-      seen.add(t.rule.id);
+    if (ready.length > 1) sortSmall(ready);
+    for (let k = 0; k < ready.length; k++) {
+      const t = targets[ready[k]!]!;
+      // A rule already reported for this event needs no second variant evaluated.
+      if (ruleStamps[t.ruleNum] === epoch || !t.match(ctx)) continue;
+      ruleStamps[t.ruleNum] = epoch;
       hit(t);
     }
     return ready.length;
+  }
+}
+
+/** Sorts ascending in place: insertion sort for the few ready targets of an event (Array#sort's set-up costs more). */
+function sortSmall(a: number[]): void {
+  if (a.length > 32) {
+    a.sort((x, y) => x - y);
+    return;
+  }
+  for (let i = 1; i < a.length; i++) {
+    const x = a[i]!;
+    let j = i - 1;
+    while (j >= 0 && a[j]! > x) {
+      a[j + 1] = a[j]!;
+      j--;
+    }
+    a[j + 1] = x;
   }
 }
 
@@ -469,19 +524,24 @@ function mark(m: Marker, c: number): void {
 }
 
 /**
- * Marks the clauses whose literal occurs in a field's value. A string value is looked up by its raw text first:
- * a value seen recently needs neither lower-casing nor a scan (most of an event's fields repeat). The cache keeps
- * the clause numbers themselves, deduplicated, so a hit is one flat loop.
+ * Marks the clauses whose literal occurs in a field's value. A scalar value is looked up by its raw value first:
+ * a value seen recently needs neither lower-casing nor a scan (most of an event's fields repeat, numbers such as
+ * ports and logon types included). The cache keeps the clause numbers themselves, deduplicated, so a hit is one
+ * flat loop. A keyword filter's gate skips, without a lookup, the string values that cannot hold its literals.
  */
 function scanField(f: FieldFilter, field: string, ctx: EvalCtx, m: Marker): void {
   const raw = ctx.fields[field];
-  if (typeof raw === 'string') {
-    let found = f.seen.get(raw);
+  if (raw === undefined || raw === null) return;
+  const kind = typeof raw;
+  if (kind === 'string' || kind === 'number' || kind === 'boolean') {
+    const key = raw as string | number | boolean;
+    if (f.gate !== null && kind === 'string' && !f.gate.test(key as string)) return;
+    let found = f.seen.get(key);
     if (found === undefined) {
       found = clausesIn(f, ctx.lowerOf(field) as string);
-      if (raw.length <= SEEN_MAX_LEN) {
+      if (kind !== 'string' || (key as string).length <= SEEN_MAX_LEN) {
         if (f.seen.size >= SEEN_MAX) f.seen.clear();
-        f.seen.set(raw, found);
+        f.seen.set(key, found);
       }
     }
     for (let i = 0; i < found.length; i++) mark(m, found[i]!);
@@ -489,21 +549,53 @@ function scanField(f: FieldFilter, field: string, ctx: EvalCtx, m: Marker): void
   }
   const v = ctx.lowerOf(field);
   if (v === null) return;
-  for (const x of typeof v === 'string' ? [v] : v) for (const c of clausesIn(f, x)) mark(m, c);
+  if (typeof v === 'string') {
+    const found = clausesIn(f, v);
+    for (let i = 0; i < found.length; i++) mark(m, found[i]!);
+    return;
+  }
+  for (const x of v) {
+    const found = clausesIn(f, x);
+    for (let i = 0; i < found.length; i++) mark(m, found[i]!);
+  }
 }
 
 const NO_CLAUSES = new Int32Array(0);
 
-/** The clause numbers (ascending, distinct) of the filter's literals that occur in the lower-cased `s`. */
+// Scratch of clausesIn: literal hits, and a per-clause stamp that drops repeats (a literal such as `.exe` or a
+// path prefix belongs to hundreds of clauses, and several literals share clauses) without sorting.
+const litHits: number[] = [];
+let dedup = new Uint32Array(1024);
+let dedupEpoch = 0;
+const pushHit = (k: number): void => {
+  litHits.push(k);
+};
+
+/** The distinct clause numbers of the filter's literals that occur in the lower-cased `s`. */
 function clausesIn(f: FieldFilter, s: string): Int32Array {
-  const lits: number[] = [];
-  if (f.set) f.set.scan(s, (k) => lits.push(k));
-  else for (let k = 0; k < f.lits.length; k++) if (s.includes(f.lits[k]!)) lits.push(k);
-  if (lits.length === 0) return NO_CLAUSES;
-  const all: number[] = [];
-  for (const k of lits) for (const c of f.clauses[k]!) all.push(c);
-  const sorted = Int32Array.from(all).sort();
-  let n = 0;
-  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[n++] = sorted[i]!;
-  return sorted.subarray(0, n);
+  litHits.length = 0;
+  if (f.set) f.set.scan(s, pushHit);
+  else for (let k = 0; k < f.lits.length; k++) if (s.includes(f.lits[k]!)) litHits.push(k);
+  if (litHits.length === 0) return NO_CLAUSES;
+  dedupEpoch = (dedupEpoch + 1) >>> 0;
+  if (dedupEpoch === 0) {
+    dedup.fill(0);
+    dedupEpoch = 1;
+  }
+  const out: number[] = [];
+  for (let i = 0; i < litHits.length; i++) {
+    const cs = f.clauses[litHits[i]!]!;
+    for (let j = 0; j < cs.length; j++) {
+      const c = cs[j]!;
+      if (c >= dedup.length) {
+        const grown = new Uint32Array(Math.max(c + 1, dedup.length * 2));
+        grown.set(dedup);
+        dedup = grown;
+      }
+      if (dedup[c] === dedupEpoch) continue;
+      dedup[c] = dedupEpoch;
+      out.push(c);
+    }
+  }
+  return Int32Array.from(out);
 }
