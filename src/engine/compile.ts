@@ -1,6 +1,7 @@
 import RE2 from 're2';
 import type { FieldValue } from '../model/index.js';
 import type { Expr, NumCmp, PatternPart, TimePart, ValueTest } from '../sigma/index.js';
+import { requiredRegexLiterals } from './regex-literal.js';
 
 /**
  * IR → matcher closures, compiled once per rule. Case-insensitive tests compare against a lower-cased copy of
@@ -312,6 +313,22 @@ function compileValueTest(field: string | null, test: ValueTest): Matcher {
         return r;
       };
       const one = (v: FieldValue): boolean => onValue(v, t);
+      // A literal every match needs (one per top-level alternative): a value whose lower-cased text (cached per
+      // event, shared with the other tests) holds none of them cannot match, and RE2 is not asked.
+      const need = requiredRegexLiterals(test);
+      if (field !== null && need !== null && need.length > 0) {
+        const holds = (l: string): boolean => {
+          for (let i = 0; i < need.length; i++) if (l.includes(need[i]!)) return true;
+          return false;
+        };
+        return (ctx) => {
+          const v = ctx.fields[field];
+          if (v === undefined || v === null) return false;
+          const l = ctx.lowerOf(field);
+          if (l === null || (typeof l === 'string' ? !holds(l) : !l.some(holds))) return false;
+          return one(v);
+        };
+      }
       return (ctx) => all(ctx, one);
     }
     case 'cidr': {

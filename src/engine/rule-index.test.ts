@@ -1,4 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { IssueCollector } from '../core/index.js';
+import { flattenWindowsEvent } from '../evidence/index.js';
+import { loadRuleTexts } from '../sigma/index.js';
+import { createSigmaDetector } from './detector.js';
+import { requiredRegexLiterals } from './regex-literal.js';
 import { caseGate } from './rule-index.js';
 
 /** Deterministic pseudo-random generator, so a failure reproduces. */
@@ -44,5 +49,48 @@ describe('caseGate', () => {
     expect('X\u0130'.toLowerCase().includes('xi')).toBe(true);
     expect(/xi/i.test('X\u0130')).toBe(false);
     expect(caseGate(['xi'])!.test('X\u0130')).toBe(true);
+  });
+});
+
+describe('regex literals under case folding', () => {
+  it('keeps only ASCII pieces without `s` for case-insensitive regexes (RE2 folds s with U+017F)', () => {
+    expect(requiredRegexLiterals({ op: 're', source: 'Invoke-Mimikatz', flags: { i: false, m: false, s: false } })).toEqual(['invoke-mimikatz']);
+    expect(requiredRegexLiterals({ op: 're', source: '(?i)powershell', flags: { i: false, m: false, s: false } })).toEqual(['power']);
+    expect(requiredRegexLiterals({ op: 're', source: 'powershell|cmd\\.exe', flags: { i: true, m: false, s: false } })).toEqual(['power', 'cmd.exe']);
+    expect(requiredRegexLiterals({ op: 're', source: 'ssss', flags: { i: true, m: false, s: false } })).toBeNull();
+  });
+
+  it('matches "powerſhell" with a case-insensitive regex rule, with and without the prefilter', () => {
+    const issues = new IssueCollector();
+    const set = loadRuleTexts(
+      [
+        {
+          file: 'rules/re.yml',
+          text: `title: Regex
+id: 44444444-4444-4444-8444-444444444444
+logsource:
+  product: windows
+  category: process_creation
+detection:
+  sel:
+    CommandLine|re|i: 'powershell.+-enc'
+  condition: sel
+level: low
+`,
+        },
+      ],
+      issues,
+    );
+    const det = createSigmaDetector(set);
+    const ev = flattenWindowsEvent(
+      { Event: { System: { EventID: 1, Channel: 'Microsoft-Windows-Sysmon/Operational' }, EventData: { CommandLine: 'POWER\u017fHELL -enc AAA' } } },
+      { evidenceId: 'e', path: 'p', locator: { record: 1 } },
+    )!;
+    const on: string[] = [];
+    const off: string[] = [];
+    det.index.match(ev, (t) => on.push(t.rule.title));
+    det.index.match(ev, (t) => off.push(t.rule.title), false);
+    expect(off).toEqual(['Regex']);
+    expect(on).toEqual(off);
   });
 });

@@ -2,6 +2,9 @@ import type { KahuEvent } from '../model/index.js';
 import { exprFields, type DetectionIR, type Expr, type MappedRule } from '../sigma/index.js';
 import { compileExpr, EvalCtx, requiredValues, type Matcher } from './compile.js';
 import { LiteralSet } from './literal-set.js';
+import { requiredRegexLiterals } from './regex-literal.js';
+
+export { regexAlternatives, regexLiteral } from './regex-literal.js';
 
 /** One mapped rule variant, compiled. */
 export interface CompiledTarget {
@@ -46,10 +49,8 @@ export function literalClauses(e: Expr): Clause[] {
     case 'field': {
       if (INDEXED.has(e.field)) return [];
       if (e.test.op === 're') {
-        const lits = regexAlternatives(e.test.source).map(regexLiteral);
-        return lits.length > 0 && lits.every((l) => l !== null)
-          ? [lits.map((lit) => ({ field: e.field, lit: lit }))]
-          : [];
+        const lits = requiredRegexLiterals(e.test);
+        return lits !== null && lits.length > 0 ? [lits.map((lit) => ({ field: e.field, lit }))] : [];
       }
       if (e.test.op !== 'pattern') return [];
       let best = '';
@@ -110,94 +111,6 @@ export function caseGate(lits: readonly string[]): RegExp | null {
     alts.push(re);
   }
   return alts.length === 0 ? null : new RegExp(alts.join('|'), 'i');
-}
-
-/** Splits a regex at its top-level `|` (outside groups and classes); one element when there is none. */
-export function regexAlternatives(source: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i]!;
-    if (c === '\\') i++;
-    else if (c === '[') {
-      i++;
-      if (source[i] === '^') i++;
-      if (source[i] === ']') i++;
-      while (i < source.length && source[i] !== ']') i += source[i] === '\\' ? 2 : 1;
-    } else if (c === '(') depth++;
-    else if (c === ')') depth--;
-    else if (c === '|' && depth === 0) {
-      out.push(source.slice(start, i));
-      start = i + 1;
-    }
-  }
-  out.push(source.slice(start));
-  // A leading inline flag group `(?i)` belongs to every alternative; it holds no literal, so dropping it is safe.
-  return out;
-}
-
-/**
- * A literal a regular expression needs in every match (lower-cased), or null: the longest run of plain
- * characters at the top level of a pattern without top-level alternation. Quantified characters, groups,
- * classes and escapes other than escaped punctuation end a run. Only used to skip rules, never to match.
- */
-export function regexLiteral(source: string): string | null {
-  if (regexAlternatives(source).length > 1) return null;
-  let best = '';
-  let run = '';
-  const end = (): void => {
-    if (run.length > best.length) best = run;
-    run = '';
-  };
-  let depth = 0;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i]!;
-    const next = source[i + 1];
-    const optional = next === '*' || next === '?' || (next === '{' && /^\{0*(,|\})/.test(source.slice(i + 1)));
-    if (c === '\\') {
-      const e = source[i + 1];
-      i++;
-      if (e !== undefined && /[^A-Za-z0-9]/.test(e) && depth === 0) {
-        const opt = source[i + 1] === '*' || source[i + 1] === '?' || source[i + 1] === '{';
-        if (opt) end();
-        else run += e;
-      } else end();
-      continue;
-    }
-    if (c === '[') {
-      end();
-      i++;
-      if (source[i] === '^') i++;
-      if (source[i] === ']') i++;
-      while (i < source.length && source[i] !== ']') i += source[i] === '\\' ? 2 : 1;
-      continue;
-    }
-    if (c === '(') {
-      end();
-      depth++;
-      continue;
-    }
-    if (c === ')') {
-      depth--;
-      end();
-      continue;
-    }
-    if (depth > 0) continue;
-    if ('.^$*+?{}|'.includes(c)) {
-      end();
-      if (c === '{') while (i < source.length && source[i] !== '}') i++;
-      continue;
-    }
-    if (optional) {
-      end();
-      continue;
-    }
-    run += c;
-  }
-  end();
-  const lit = best.toLowerCase();
-  return lit.length >= 3 && lit.length === best.length ? lit : null;
 }
 
 /** Literal tests of one field within one candidate list. */
