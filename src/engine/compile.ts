@@ -1,7 +1,7 @@
 import RE2 from 're2';
 import type { FieldValue } from '../model/index.js';
 import type { Expr, NumCmp, PatternPart, TimePart, ValueTest } from '../sigma/index.js';
-import { requiredRegexLiterals } from './regex-literal.js';
+import { regexMinLength, requiredRegexLiterals } from './regex-literal.js';
 
 /**
  * IR → matcher closures, compiled once per rule. Case-insensitive tests compare against a lower-cased copy of
@@ -300,7 +300,9 @@ function compileValueTest(field: string | null, test: ValueTest): Matcher {
       // call copies the string to UTF-8 across the native boundary. Logs repeat values, so the verdict is kept
       // per recent value (no `g` flag: test() is pure). Bounded per regex: REGEX_MEMO values of <= 1 KiB.
       let memo: Map<string, boolean> | null = null;
+      const min = regexMinLength(test.source);
       const t = (s: string): boolean => {
+        if (s.length < min) return false;
         memo ??= new Map();
         let r = memo.get(s);
         if (r === undefined) {

@@ -117,3 +117,15 @@ function foldSafe(lit: string): string | null {
   for (const piece of lit.split(/[^\x00-\x72\x74-\x7f]/)) if (piece.length > best.length) best = piece;
   return best.length >= 3 ? best : null;
 }
+
+/**
+ * A length every match of the regex reaches (UTF-16 code units), from a leading `.{n}`, `.{n,}` or `.{n,m}`
+ * (after `^` and inline flag groups) in a regex without top-level alternation; 0 otherwise. SigmaHQ's
+ * "unusually long command line" rules are `.{1000,}`: RE2 runs such a counted repetition slowly, while almost every
+ * value is shorter and cannot match (each `.` takes at least one code unit).
+ */
+export function regexMinLength(source: string): number {
+  if (regexAlternatives(source).length > 1) return 0;
+  const m = /^\^?(?:\(\?[a-zA-Z]+\))*\.\{(\d+)(?:,\d*)?\}/.exec(source);
+  return m ? Number(m[1]) : 0;
+}

@@ -3,7 +3,7 @@ import { IssueCollector } from '../core/index.js';
 import { flattenWindowsEvent } from '../evidence/index.js';
 import { loadRuleTexts } from '../sigma/index.js';
 import { createSigmaDetector } from './detector.js';
-import { requiredRegexLiterals } from './regex-literal.js';
+import { regexMinLength, requiredRegexLiterals } from './regex-literal.js';
 import { caseGate } from './rule-index.js';
 
 /** Deterministic pseudo-random generator, so a failure reproduces. */
@@ -92,5 +92,15 @@ level: low
     det.index.match(ev, (t) => off.push(t.rule.title), false);
     expect(off).toEqual(['Regex']);
     expect(on).toEqual(off);
+  });
+});
+
+describe('regexMinLength', () => {
+  it('reads a leading counted dot, and nothing else', () => {
+    expect(regexMinLength('.{1000,}')).toBe(1000);
+    expect(regexMinLength('^(?s).{12,40}x')).toBe(12);
+    expect(regexMinLength('.{5}|a')).toBe(0);
+    expect(regexMinLength('a.{5,}')).toBe(0);
+    expect(regexMinLength('\\.{5,}')).toBe(0);
   });
 });
