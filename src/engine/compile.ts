@@ -1,6 +1,7 @@
 import RE2 from 're2';
 import type { FieldValue } from '../model/index.js';
 import type { Expr, NumCmp, PatternPart, TimePart, ValueTest } from '../sigma/index.js';
+import { AffixSet, LiteralSet } from './literal-set.js';
 import { regexMinLength, requiredRegexLiterals } from './regex-literal.js';
 
 /**
@@ -388,6 +389,9 @@ function compileValueTest(field: string | null, test: ValueTest): Matcher {
   }
 }
 
+/** Longer literal lists of one field and shape are searched with a trie (AffixSet, LiteralSet) than one by one. */
+const AFFIX_MIN = 8;
+
 /** Shape of a single-literal pattern: whole value, prefix, suffix or substring. */
 function literalShape(
   parts: readonly PatternPart[],
@@ -428,12 +432,27 @@ function mergeLiteralOr(args: readonly Expr[]): Matcher[] {
     if (g.mode === 'eq') {
       const set = new Set(lits);
       test = (s) => set.has(s);
+    } else if (lits.length > AFFIX_MIN && (g.mode === 'prefix' || g.mode === 'suffix')) {
+      const affix = new AffixSet(lits, g.mode === 'suffix');
+      test = (s) => affix.test(s);
     } else if (g.mode === 'prefix') {
-      test = (s) => lits.some((l) => s.startsWith(l));
+      test = (s) => {
+        for (let i = 0; i < lits.length; i++) if (s.startsWith(lits[i]!)) return true;
+        return false;
+      };
     } else if (g.mode === 'suffix') {
-      test = (s) => lits.some((l) => s.endsWith(l));
+      test = (s) => {
+        for (let i = 0; i < lits.length; i++) if (s.endsWith(lits[i]!)) return true;
+        return false;
+      };
+    } else if (lits.length > AFFIX_MIN) {
+      const set = new LiteralSet(lits);
+      test = (s) => set.has(s);
     } else {
-      test = (s) => lits.some((l) => s.includes(l));
+      test = (s) => {
+        for (let i = 0; i < lits.length; i++) if (s.includes(lits[i]!)) return true;
+        return false;
+      };
     }
     const field = g.field;
     if (g.cased) {

@@ -91,6 +91,31 @@ export class LiteralSet {
     return -1;
   }
 
+  /** True when some literal occurs in `s` (stops at the first). */
+  has(s: string): boolean {
+    const fail = this.fail;
+    const out = this.out;
+    const root = this.root;
+    if (out[0]) return true;
+    let node = 0;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (node === 0 && c < 128) {
+        node = root[c]!;
+        if (node === 0) continue;
+      } else {
+        let child = this.step(node, c);
+        while (child < 0 && node !== 0) {
+          node = fail[node]!;
+          child = this.step(node, c);
+        }
+        node = child < 0 ? 0 : child;
+      }
+      if (out[node]) return true;
+    }
+    return false;
+  }
+
   /** Calls `hit(k)` for each literal index found in `s` (a literal found several times is reported each time). */
   scan(s: string, hit: (k: number) => void): void {
     const fail = this.fail;
@@ -113,5 +138,85 @@ export class LiteralSet {
       const o = out[node];
       if (o) for (let j = 0; j < o.length; j++) hit(o[j]!);
     }
+  }
+}
+
+/**
+ * Anchored literal sets: whether a string starts (or ends) with one of many literals, by one walk down a trie from
+ * the string's start (or end) instead of a startsWith / endsWith per literal. SigmaHQ rules list dozens to
+ * hundreds of image names under one `|endswith`.
+ */
+export class AffixSet {
+  private readonly first: Int32Array;
+  private readonly chars: Uint16Array;
+  private readonly kids: Int32Array;
+  /** Per node: 1 when a literal ends here. */
+  private readonly end: Uint8Array;
+
+  /** `suffix`: the literals are matched at the end of the string. */
+  constructor(
+    literals: readonly string[],
+    private readonly suffix: boolean,
+  ) {
+    const next: Array<Map<number, number>> = [new Map<number, number>()];
+    const ends: number[] = [0];
+    for (const lit of literals) {
+      let node = 0;
+      for (let i = 0; i < lit.length; i++) {
+        const c = lit.charCodeAt(suffix ? lit.length - 1 - i : i);
+        let child = next[node]!.get(c);
+        if (child === undefined) {
+          child = next.length;
+          next.push(new Map<number, number>());
+          ends.push(0);
+          next[node]!.set(c, child);
+        }
+        node = child;
+      }
+      ends[node] = 1;
+    }
+    const n = next.length;
+    this.first = new Int32Array(n + 1);
+    let edges = 0;
+    for (let i = 0; i < n; i++) {
+      this.first[i] = edges;
+      edges += next[i]!.size;
+    }
+    this.first[n] = edges;
+    this.chars = new Uint16Array(edges);
+    this.kids = new Int32Array(edges);
+    for (let i = 0; i < n; i++) {
+      let e = this.first[i]!;
+      for (const [c, child] of [...next[i]!].sort((a, b) => a[0] - b[0])) {
+        this.chars[e] = c;
+        this.kids[e++] = child;
+      }
+    }
+    this.end = Uint8Array.from(ends);
+  }
+
+  /** True when `s` starts (prefix set) or ends (suffix set) with one of the literals. */
+  test(s: string): boolean {
+    const chars = this.chars;
+    const first = this.first;
+    let node = 0;
+    if (this.end[0] === 1) return true;
+    for (let k = 0; k < s.length; k++) {
+      const c = s.charCodeAt(this.suffix ? s.length - 1 - k : k);
+      const stop = first[node + 1]!;
+      let child = -1;
+      for (let e = first[node]!; e < stop; e++) {
+        const x = chars[e]!;
+        if (x === c) {
+          child = this.kids[e]!;
+          break;
+        }
+        if (x > c) break;
+      }
+      if (child < 0) return false;
+      node = child;
+      if (this.end[node] === 1) return true;
+    }
+    return false;
   }
 }

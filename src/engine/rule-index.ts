@@ -64,13 +64,18 @@ export function literalClauses(e: Expr): Clause[] {
       return all.sort((a, b) => clauseScore(b) - clauseScore(a)).slice(0, MAX_CLAUSES);
     }
     case 'or': {
-      const out: Clause = [];
+      // (A ∧ B) ∨ C = (A ∨ C) ∧ (B ∨ C): distribute over the branches' clauses, keeping the best few after each
+      // branch. Taking only each branch's best clause (as before) let a common literal such as `\windows\` in
+      // one conjunct stand for a whole branch whose other conjunct is rare.
+      let acc: Clause[] = [[]];
       for (const a of e.args) {
         const cs = literalClauses(a);
         if (cs.length === 0) return [];
-        out.push(...cs[0]!);
+        const next: Clause[] = [];
+        for (const x of acc) for (const c of cs) next.push([...x, ...c]);
+        acc = next.sort((p, q) => clauseScore(q) - clauseScore(p)).slice(0, MAX_CLAUSES);
       }
-      return [out];
+      return acc;
     }
     case 'keyword': {
       // A keyword needs its literal in some field: the pseudo-field `*` scans every field of the event.
