@@ -316,9 +316,10 @@ function compileValueTest(field: string | null, test: ValueTest): Matcher {
         return r;
       };
       const one = (v: FieldValue): boolean => onValue(v, t);
-      // A literal every match needs (one per top-level alternative): a value whose lower-cased text (cached per
-      // event, shared with the other tests) holds none of them cannot match, and RE2 is not asked.
-      const need = requiredRegexLiterals(test);
+      // A literal every match needs (one per top-level alternative; a single character such as a backtick will
+      // do): a value whose lower-cased text (cached per event, shared with the other tests) holds none of them
+      // cannot match, and RE2 is not asked.
+      const need = requiredRegexLiterals(test, 1);
       if (field !== null && need !== null && need.length > 0) {
         const holds = (l: string): boolean => {
           for (let i = 0; i < need.length; i++) if (l.includes(need[i]!)) return true;
@@ -382,6 +383,8 @@ function compileValueTest(field: string | null, test: ValueTest): Matcher {
         const a = ctx.fields[field];
         const b = ctx.fields[ref];
         if (a === undefined || a === null || b === undefined || b === null || Array.isArray(b)) return false;
+        // Scalars, case-insensitive: the per-event lower-cased copies, not two new strings per evaluation.
+        if (!cased && !Array.isArray(a)) return cmp(ctx.lowerOf(field) as string, ctx.lowerOf(ref) as string);
         const bt = cased ? text(b) : text(b).toLowerCase();
         return onValue(a, (s) => cmp(cased ? s : s.toLowerCase(), bt));
       };

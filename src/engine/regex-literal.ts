@@ -33,7 +33,7 @@ export function regexAlternatives(source: string): string[] {
  * characters at the top level of a pattern without top-level alternation. Quantified characters, groups,
  * classes and escapes other than escaped punctuation end a run. Only used to skip rules, never to match.
  */
-export function regexLiteral(source: string): string | null {
+export function regexLiteral(source: string, minLength = 3): string | null {
   if (regexAlternatives(source).length > 1) return null;
   let best = '';
   let run = '';
@@ -53,7 +53,15 @@ export function regexLiteral(source: string): string | null {
         const opt = source[i + 1] === '*' || source[i + 1] === '?' || source[i + 1] === '{';
         if (opt) end();
         else run += e;
-      } else end();
+        continue;
+      }
+      end();
+      // An escape's payload is not literal text: \xHH, octal \1 to \377, \pL, \cX. \Q...\E quotes syntax
+      // characters, which this scanner would misread: no literal then.
+      if (e === 'Q') return null;
+      if (e === 'x') for (let k = 0; k < 2 && /[0-9A-Fa-f]/.test(source[i + 1] ?? ''); k++) i++;
+      else if (e !== undefined && /[0-7]/.test(e)) for (let k = 0; k < 2 && /[0-7]/.test(source[i + 1] ?? ''); k++) i++;
+      else if ((e === 'p' || e === 'P' || e === 'c') && source[i + 1] !== '{') i++;
       continue;
     }
     if (c === '[') {
@@ -88,7 +96,7 @@ export function regexLiteral(source: string): string | null {
   }
   end();
   const lit = best.toLowerCase();
-  return lit.length >= 3 && lit.length === best.length ? lit : null;
+  return lit.length >= minLength && lit.length === best.length ? lit : null;
 }
 
 /**
@@ -99,23 +107,23 @@ export function regexLiteral(source: string): string | null {
  * lower-cased text does not contain "powershell". The longest such piece of the literal is kept (a piece of a
  * required literal is required too).
  */
-export function requiredRegexLiterals(test: Extract<ValueTest, { op: 're' }>): string[] | null {
+export function requiredRegexLiterals(test: Extract<ValueTest, { op: 're' }>, minLength = 3): string[] | null {
   const folds = test.flags.i || /\(\?[a-zA-Z-]*i/.test(test.source);
   const out: string[] = [];
   for (const alt of regexAlternatives(test.source)) {
-    let lit = regexLiteral(alt);
-    if (lit !== null && folds) lit = foldSafe(lit);
+    let lit = regexLiteral(alt, minLength);
+    if (lit !== null && folds) lit = foldSafe(lit, minLength);
     if (lit === null) return null;
     out.push(lit);
   }
   return out;
 }
 
-/** The longest piece of `lit` made of ASCII characters other than `s` (3 characters at least), or null. */
-function foldSafe(lit: string): string | null {
+/** The longest piece of `lit` made of ASCII characters other than `s` (`minLength` characters at least), or null. */
+function foldSafe(lit: string, minLength: number): string | null {
   let best = '';
   for (const piece of lit.split(/[^\x00-\x72\x74-\x7f]/)) if (piece.length > best.length) best = piece;
-  return best.length >= 3 ? best : null;
+  return best.length >= minLength ? best : null;
 }
 
 /**

@@ -104,3 +104,28 @@ describe('regexMinLength', () => {
     expect(regexMinLength('\\.{5,}')).toBe(0);
   });
 });
+
+describe('requiredRegexLiterals against RE2', () => {
+  it('every value RE2 matches holds one of the literals in its lower-cased text (random regexes and values)', async () => {
+    const { default: RE2 } = await import('re2');
+    const r = rng(3);
+    const pick = <T,>(a: readonly T[]): T => a[Math.floor(r() * a.length)]!;
+    const atoms = ['a', 'b', 'S', 's', 'k', '`', '\\.', '\\\\', '.', '\\d', '\\x41', '\\101', '[ab]', '(?:a|b)', '(a|S)', '\\s', '"'];
+    const quants = ['', '', '', '*', '+', '?', '{2}', '{0,2}', '{1,}'];
+    let checked = 0;
+    for (let n = 0; n < 4000; n++) {
+      const source = (r() < 0.2 ? '(?i)' : '') + Array.from({ length: 1 + Math.floor(r() * 5) }, () => pick(atoms) + pick(quants)).join('') + (r() < 0.2 ? `|${pick(atoms)}${pick(atoms)}` : '');
+      const i = r() < 0.3;
+      const lits = requiredRegexLiterals({ op: 're', source, flags: { i, m: false, s: false } }, 1);
+      if (lits === null) continue;
+      const re = new RE2(source, `${i ? 'i' : ''}u`);
+      for (let k = 0; k < 20; k++) {
+        const value = Array.from({ length: Math.floor(r() * 8) }, () => pick(['a', 'A', 'b', 's', 'S', '\u017f', 'k', '\u212a', '`', '.', '\\', '1', 'x', ' ', '"'])).join('');
+        if (!re.test(value)) continue;
+        checked++;
+        expect(lits.some((l) => value.toLowerCase().includes(l)), `/${source}/${i ? 'i' : ''} on ${JSON.stringify(value)}: ${JSON.stringify(lits)}`).toBe(true);
+      }
+    }
+    expect(checked).toBeGreaterThan(1000);
+  });
+});
