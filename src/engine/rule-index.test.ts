@@ -4,7 +4,8 @@ import { flattenWindowsEvent } from '../evidence/index.js';
 import { loadRuleTexts } from '../sigma/index.js';
 import { createSigmaDetector } from './detector.js';
 import { regexMinLength, requiredRegexLiterals } from './regex-literal.js';
-import { caseGate } from './rule-index.js';
+import { caseGate, withoutIndexedTests } from './rule-index.js';
+import type { Expr } from '../sigma/index.js';
 
 /** Deterministic pseudo-random generator, so a failure reproduces. */
 function rng(seed: number): () => number {
@@ -127,5 +128,17 @@ describe('requiredRegexLiterals against RE2', () => {
       }
     }
     expect(checked).toBeGreaterThan(1000);
+  });
+});
+
+describe('withoutIndexedTests', () => {
+  const eq = (field: string, v: string, cased = false): Expr => ({ kind: 'field', field, test: { op: 'pattern', parts: [{ t: 'lit', v }], cased } });
+  const body = eq('Image', 'x');
+  it('drops top-level plain equality tests on Channel and EventID, and nothing else', () => {
+    expect(withoutIndexedTests({ kind: 'and', args: [eq('Channel', 'Security'), { kind: 'or', args: [eq('EventID', '1'), eq('EventID', '2')] }, body] })).toEqual(body);
+    expect(withoutIndexedTests({ kind: 'and', args: [eq('Channel', 'Security'), eq('EventID', '4688')] })).toEqual({ kind: 'const', value: true });
+    const kept = [eq('Channel', 'Security', true), eq('Channel', '*'), { kind: 'not', arg: eq('EventID', '1') } as Expr, eq('Provider_Name', 'x')];
+    expect(withoutIndexedTests({ kind: 'and', args: [...kept, body] })).toEqual({ kind: 'and', args: [...kept, body] });
+    expect(withoutIndexedTests({ kind: 'or', args: [eq('Channel', 'Security'), body] })).toEqual({ kind: 'or', args: [eq('Channel', 'Security'), body] });
   });
 });

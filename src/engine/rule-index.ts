@@ -91,6 +91,33 @@ export function literalClauses(e: Expr): Clause[] {
   }
 }
 
+/**
+ * The expression without its top-level Channel and EventID tests that the index already guarantees. A rule variant
+ * is indexed only under the lower-cased values such a test allows (`requiredValues`), and an event meets it only
+ * from the bucket of its own lower-cased Channel and EventID text, which the test compares the same way: the test
+ * holds for every event that reaches the variant. Only plain case-insensitive equality tests (or an OR of them) are
+ * dropped; anything else on those fields stays.
+ */
+export function withoutIndexedTests(e: Expr): Expr {
+  if (e.kind !== 'and') return e;
+  const rest = e.args.filter((a) => !isIndexTest(a, 'Channel') && !isIndexTest(a, 'EventID'));
+  if (rest.length === e.args.length) return e;
+  if (rest.length === 0) return { kind: 'const', value: true };
+  return rest.length === 1 ? rest[0]! : { kind: 'and', args: rest };
+}
+
+function isIndexTest(e: Expr, field: string): boolean {
+  if (e.kind === 'or') return e.args.length > 0 && e.args.every((a) => isIndexTest(a, field));
+  if (e.kind !== 'field' || e.field !== field || e.test.op !== 'pattern' || e.test.cased || e.test.parts.length === 0) return false;
+  let v = '';
+  for (const p of e.test.parts) {
+    if (p.t !== 'lit') return false;
+    v += p.v;
+  }
+  // A literal `*` is the index's any-value key, and NUL its key separator: such a test is not guaranteed.
+  return v !== ANY && !v.includes('\u0000');
+}
+
 /** Pseudo-field of keyword clauses: any field of the event. */
 const ANY_FIELD = '*';
 
@@ -223,7 +250,7 @@ export class RuleIndex {
           rule: m.rule,
           mapping: t.mapping,
           source: t.source,
-          match: compileExpr(t.expr),
+          match: compileExpr(withoutIndexedTests(t.expr)),
           // Keyword rules read no named field: their `fields:` attribute says what a reader needs to see.
           fields: [...new Set([...exprFields(t.expr), ...(t.show ?? [])])],
           num: this.targets.length,

@@ -129,4 +129,44 @@ describeCorpus('literal prefilter', () => {
     expect(plantedHits).toBeGreaterThanOrEqual(planted);
     expect(hits).toBeGreaterThan(500);
   });
+
+  it('drops only the Channel/EventID tests the index guarantees: full and trimmed matchers agree on every candidate', { timeout: 300_000 }, async () => {
+    const { RuleIndex } = await import('./rule-index.js');
+    const { compileExpr, EvalCtx } = await import('./compile.js');
+    const { JsonObjectSplitter } = await import('./json-objects.js');
+    const { readEvtxDumpJson } = await import('./regression.js');
+    const { loadMappings, mapRules } = await import('../sigma/index.js');
+    const { flattenWindowsEvent } = await import('../evidence/index.js');
+    const { generate } = await import('../../bench/sigma.bench.js');
+    const { readdir } = await import('node:fs/promises');
+    const set = await loadRules([corpus('sigma', 'rules'), corpus('sigma', 'rules-emerging-threats'), corpus('sigma', 'rules-threat-hunting')], new IssueCollector());
+    const mapped = mapRules(set.detections, loadMappings());
+    const index = new RuleIndex(mapped);
+    // The index numbers its variants in mapping order: the full matcher of variant k is full[k].
+    const full = mapped.flatMap((m) => m.targets.map((t) => compileExpr(t.expr)));
+    expect(full).toHaveLength(index.targets.length);
+    const events = [];
+    for (const f of (await readdir(corpus('sigma', 'regression_data'), { recursive: true })).filter((f) => f.endsWith('.json'))) {
+      for await (const ev of readEvtxDumpJson(corpus('sigma', 'regression_data', f), new IssueCollector())) events.push(ev);
+    }
+    for (const text of generate(1500, 1500)) {
+      let n = 0;
+      for (const o of new JsonObjectSplitter().push(text)) {
+        const ev = flattenWindowsEvent(JSON.parse(o.text), { evidenceId: 'gen', path: 'gen.json', locator: { record: ++n } });
+        if (ev) events.push(ev);
+      }
+    }
+    let compared = 0;
+    let held = 0;
+    for (const ev of events) {
+      for (const t of index.candidates(ev)) {
+        const a = full[t.num]!(new EvalCtx(ev.fields));
+        expect(t.match(new EvalCtx(ev.fields)), `${t.rule.title} (${t.mapping}) on ${ev.prov.path} ${ev.prov.locator.record}`).toBe(a);
+        compared++;
+        if (a) held++;
+      }
+    }
+    expect(compared).toBeGreaterThan(500_000);
+    expect(held).toBeGreaterThan(200);
+  });
 });
