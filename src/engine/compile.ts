@@ -91,7 +91,13 @@ export function compilePattern(parts: readonly PatternPart[], lower: boolean): S
   const segs: Seg[] = [[]];
   for (const p of norm) {
     if (p.t === 'any') segs.push([]);
-    else segs.at(-1)!.push(p.t === 'lit' ? p.v : null);
+    else {
+      const seg = segs.at(-1)!;
+      const prev = seg.at(-1);
+      // Adjacent literals as one, so a segment's leading literal is as long as it can be for indexOf.
+      if (p.t === 'lit' && typeof prev === 'string') seg[seg.length - 1] = prev + p.v;
+      else seg.push(p.t === 'lit' ? p.v : null);
+    }
   }
   const segLen = segs.map((s) => s.reduce((n, x) => n + (x === null ? 1 : x.length), 0));
   const matchAt = (s: string, seg: Seg, at: number): boolean => {
@@ -121,7 +127,14 @@ export function compilePattern(parts: readonly PatternPart[], lower: boolean): S
       const seg = segs[k]!;
       if (seg.length === 0) continue;
       let found = -1;
+      // A segment that opens with a literal can only start where indexOf finds that literal (native search,
+      // instead of trying every position).
+      const lead = seg[0];
       for (let i = pos; i + segLen[k]! <= s.length; i++) {
+        if (typeof lead === 'string') {
+          i = s.indexOf(lead, i);
+          if (i < 0 || i + segLen[k]! > s.length) break;
+        }
         if (matchAt(s, seg, i)) {
           found = i;
           break;
