@@ -78,6 +78,13 @@ describe('regexLiteral', () => {
     expect(regexLiteral('ab[cdefgh]ij')).toBeNull();
     expect(regexLiteral('x{0,3}yyyy')).toBe('yyyy');
     expect(regexLiteral('\\\\windows\\\\temp\\\\')).toBe('\\windows\\temp\\');
+    // Escape payloads are not text: \x41 is "A", \101 is "A", \pL a letter; \Q...\E quotes syntax.
+    expect(regexLiteral('\\x41bcd')).toBe('bcd');
+    expect(regexLiteral('\\101bcd')).toBe('bcd');
+    expect(regexLiteral('\\pLbcd')).toBe('bcd');
+    expect(regexLiteral('\\x{41}bcd')).toBe('bcd');
+    expect(regexLiteral('\\Qa(b\\Ecde')).toBeNull();
+    expect(regexLiteral('`(?:x|y)`', 1)).toBe('`');
   });
 });
 

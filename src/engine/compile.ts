@@ -1,6 +1,8 @@
 import RE2 from 're2';
 import type { FieldValue } from '../model/index.js';
 import type { Expr, NumCmp, PatternPart, TimePart, ValueTest } from '../sigma/index.js';
+import { AffixSet, LiteralSet } from './literal-set.js';
+import { regexMinLength, requiredRegexLiterals } from './regex-literal.js';
 
 /**
  * IR → matcher closures, compiled once per rule. Case-insensitive tests compare against a lower-cased copy of
@@ -89,7 +91,13 @@ export function compilePattern(parts: readonly PatternPart[], lower: boolean): S
   const segs: Seg[] = [[]];
   for (const p of norm) {
     if (p.t === 'any') segs.push([]);
-    else segs.at(-1)!.push(p.t === 'lit' ? p.v : null);
+    else {
+      const seg = segs.at(-1)!;
+      const prev = seg.at(-1);
+      // Adjacent literals as one, so a segment's leading literal is as long as it can be for indexOf.
+      if (p.t === 'lit' && typeof prev === 'string') seg[seg.length - 1] = prev + p.v;
+      else seg.push(p.t === 'lit' ? p.v : null);
+    }
   }
   const segLen = segs.map((s) => s.reduce((n, x) => n + (x === null ? 1 : x.length), 0));
   const matchAt = (s: string, seg: Seg, at: number): boolean => {
@@ -119,7 +127,14 @@ export function compilePattern(parts: readonly PatternPart[], lower: boolean): S
       const seg = segs[k]!;
       if (seg.length === 0) continue;
       let found = -1;
+      // A segment that opens with a literal can only start where indexOf finds that literal (native search,
+      // instead of trying every position).
+      const lead = seg[0];
       for (let i = pos; i + segLen[k]! <= s.length; i++) {
+        if (typeof lead === 'string') {
+          i = s.indexOf(lead, i);
+          if (i < 0 || i + segLen[k]! > s.length) break;
+        }
         if (matchAt(s, seg, i)) {
           found = i;
           break;
@@ -299,7 +314,9 @@ function compileValueTest(field: string | null, test: ValueTest): Matcher {
       // call copies the string to UTF-8 across the native boundary. Logs repeat values, so the verdict is kept
       // per recent value (no `g` flag: test() is pure). Bounded per regex: REGEX_MEMO values of <= 1 KiB.
       let memo: Map<string, boolean> | null = null;
+      const min = regexMinLength(test.source);
       const t = (s: string): boolean => {
+        if (s.length < min) return false;
         memo ??= new Map();
         let r = memo.get(s);
         if (r === undefined) {
@@ -312,6 +329,23 @@ function compileValueTest(field: string | null, test: ValueTest): Matcher {
         return r;
       };
       const one = (v: FieldValue): boolean => onValue(v, t);
+      // A literal every match needs (one per top-level alternative; a single character such as a backtick will
+      // do): a value whose lower-cased text (cached per event, shared with the other tests) holds none of them
+      // cannot match, and RE2 is not asked.
+      const need = requiredRegexLiterals(test, 1);
+      if (field !== null && need !== null && need.length > 0) {
+        const holds = (l: string): boolean => {
+          for (let i = 0; i < need.length; i++) if (l.includes(need[i]!)) return true;
+          return false;
+        };
+        return (ctx) => {
+          const v = ctx.fields[field];
+          if (v === undefined || v === null) return false;
+          const l = ctx.lowerOf(field);
+          if (l === null || (typeof l === 'string' ? !holds(l) : !l.some(holds))) return false;
+          return one(v);
+        };
+      }
       return (ctx) => all(ctx, one);
     }
     case 'cidr': {
@@ -362,12 +396,17 @@ function compileValueTest(field: string | null, test: ValueTest): Matcher {
         const a = ctx.fields[field];
         const b = ctx.fields[ref];
         if (a === undefined || a === null || b === undefined || b === null || Array.isArray(b)) return false;
+        // Scalars, case-insensitive: the per-event lower-cased copies, not two new strings per evaluation.
+        if (!cased && !Array.isArray(a)) return cmp(ctx.lowerOf(field) as string, ctx.lowerOf(ref) as string);
         const bt = cased ? text(b) : text(b).toLowerCase();
         return onValue(a, (s) => cmp(cased ? s : s.toLowerCase(), bt));
       };
     }
   }
 }
+
+/** Longer literal lists of one field and shape are searched with a trie (AffixSet, LiteralSet) than one by one. */
+const AFFIX_MIN = 8;
 
 /** Shape of a single-literal pattern: whole value, prefix, suffix or substring. */
 function literalShape(
@@ -409,12 +448,27 @@ function mergeLiteralOr(args: readonly Expr[]): Matcher[] {
     if (g.mode === 'eq') {
       const set = new Set(lits);
       test = (s) => set.has(s);
+    } else if (lits.length > AFFIX_MIN && (g.mode === 'prefix' || g.mode === 'suffix')) {
+      const affix = new AffixSet(lits, g.mode === 'suffix');
+      test = (s) => affix.test(s);
     } else if (g.mode === 'prefix') {
-      test = (s) => lits.some((l) => s.startsWith(l));
+      test = (s) => {
+        for (let i = 0; i < lits.length; i++) if (s.startsWith(lits[i]!)) return true;
+        return false;
+      };
     } else if (g.mode === 'suffix') {
-      test = (s) => lits.some((l) => s.endsWith(l));
+      test = (s) => {
+        for (let i = 0; i < lits.length; i++) if (s.endsWith(lits[i]!)) return true;
+        return false;
+      };
+    } else if (lits.length > AFFIX_MIN) {
+      const set = new LiteralSet(lits);
+      test = (s) => set.has(s);
     } else {
-      test = (s) => lits.some((l) => s.includes(l));
+      test = (s) => {
+        for (let i = 0; i < lits.length; i++) if (s.includes(lits[i]!)) return true;
+        return false;
+      };
     }
     const field = g.field;
     if (g.cased) {

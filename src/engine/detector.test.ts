@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { IssueCollector } from '../core/index.js';
 import { flattenWindowsEvent } from '../evidence/windows/flatten.js';
@@ -128,9 +129,14 @@ level: low
     expect(det.index.candidates(winEvent('Microsoft-Windows-Sysmon/Operational', 1, {})).map((t) => t.mapping)).toEqual(['sysmon']);
   });
 
-  it('gives a stable finding id per rule and event', () => {
+  it('gives a stable finding id per rule and event: SHA-256 over rule id, evidence id, path and locator', () => {
     const ev = winEvent('Security', 4624, { LogonType: 10 }, 7);
-    expect(det.onEvents([ev], issues)[0]!.id).toBe(det.onEvents([ev], issues)[0]!.id);
+    const id = det.onEvents([ev], issues)[0]!.id;
+    expect(id).toBe(det.onEvents([ev], issues)[0]!.id);
+    // The ids of earlier versions (a createHash chain over the same NUL-separated parts) are kept.
+    const h = createHash('sha256').update('22222222-2222-4222-8222-222222222222');
+    for (const p of ['e1', 'Security.evtx', '{"record":7}']) h.update('\u0000').update(p);
+    expect(id).toBe(h.digest('hex').slice(0, 16));
   });
 });
 

@@ -3,65 +3,220 @@
  * whatever the number of literals (an RE2 set over the ~7,000 CommandLine literals of SigmaHQ exceeds RE2's
  * memory budget). Used by the rule index's prefilter; literals and text are compared as given (the caller
  * lower-cases both).
+ *
+ * The automaton lives in flat typed arrays: the root's ASCII transitions as a table (most characters of a log value
+ * start no literal, and the scan sits at the root for them), and every node's children as a run of (code unit,
+ * child) pairs sorted by code unit, found by a short linear scan (most trie nodes have one child). A Map per node,
+ * as before, cost a hash lookup per character of every value scanned.
  */
 export class LiteralSet {
-  /** Per node: char code → child node. */
-  private readonly next: Array<Map<number, number>> = [new Map<number, number>()];
-  private fail: Int32Array = new Int32Array(1);
+  /** Root transitions on ASCII: code unit → child node, 0 when none (other code units: the root's run). */
+  private readonly root: Int32Array;
+  /** Per node: its children's run in `chars` / `kids` is [first[node], first[node + 1]). */
+  private readonly first: Int32Array;
+  private readonly chars: Uint16Array;
+  private readonly kids: Int32Array;
+  private readonly fail: Int32Array;
   /** Per node: indexes of the literals that end here (own and via suffix links), or null. */
-  private readonly out: Array<number[] | null> = [null];
+  private readonly out: Array<number[] | null>;
 
   constructor(readonly literals: readonly string[]) {
+    // Build the trie with Maps first (simple), then freeze it into the flat arrays.
+    const next: Array<Map<number, number>> = [new Map<number, number>()];
+    const out: Array<number[] | null> = [null];
     literals.forEach((lit, k) => {
       let node = 0;
       for (let i = 0; i < lit.length; i++) {
         const c = lit.charCodeAt(i);
-        let child = this.next[node]!.get(c);
+        let child = next[node]!.get(c);
         if (child === undefined) {
-          child = this.next.length;
-          this.next.push(new Map<number, number>());
-          this.out.push(null);
-          this.next[node]!.set(c, child);
+          child = next.length;
+          next.push(new Map<number, number>());
+          out.push(null);
+          next[node]!.set(c, child);
         }
         node = child;
       }
-      (this.out[node] ??= []).push(k);
+      (out[node] ??= []).push(k);
     });
+    const n = next.length;
+    this.root = new Int32Array(128);
+    for (const [c, child] of next[0]!) if (c < 128) this.root[c] = child;
+    this.first = new Int32Array(n + 1);
+    let edges = 0;
+    for (let i = 0; i < n; i++) {
+      this.first[i] = edges;
+      edges += next[i]!.size;
+    }
+    this.first[n] = edges;
+    this.chars = new Uint16Array(edges);
+    this.kids = new Int32Array(edges);
+    for (let i = 0; i < n; i++) {
+      let e = this.first[i]!;
+      for (const [c, child] of [...next[i]!].sort((a, b) => a[0] - b[0])) {
+        this.chars[e] = c;
+        this.kids[e++] = child;
+      }
+    }
     // Breadth-first: failure links, and output lists merged along them.
-    this.fail = new Int32Array(this.next.length);
+    this.fail = new Int32Array(n);
     const queue: number[] = [];
-    for (const child of this.next[0]!.values()) queue.push(child);
+    for (const child of next[0]!.values()) queue.push(child);
     for (let qi = 0; qi < queue.length; qi++) {
       const node = queue[qi]!;
-      for (const [c, child] of this.next[node]!) {
+      for (const [c, child] of next[node]!) {
         let f = this.fail[node]!;
-        while (f !== 0 && !this.next[f]!.has(c)) f = this.fail[f]!;
-        const g = this.next[f]!.get(c);
+        while (f !== 0 && !next[f]!.has(c)) f = this.fail[f]!;
+        const g = next[f]!.get(c);
         const fl = g !== undefined && g !== child ? g : 0;
         this.fail[child] = fl;
-        const inherited = this.out[fl];
-        if (inherited) this.out[child] = [...(this.out[child] ?? []), ...inherited];
+        const inherited = out[fl];
+        if (inherited) out[child] = [...(out[child] ?? []), ...inherited];
         queue.push(child);
       }
     }
+    this.out = out;
+  }
+
+  /** The child of `node` on code unit `c`, or -1. */
+  private step(node: number, c: number): number {
+    if (node === 0 && c < 128) return this.root[c]! || -1;
+    const chars = this.chars;
+    const end = this.first[node + 1]!;
+    for (let e = this.first[node]!; e < end; e++) {
+      const x = chars[e]!;
+      if (x === c) return this.kids[e]!;
+      if (x > c) break;
+    }
+    return -1;
+  }
+
+  /** True when some literal occurs in `s` (stops at the first). */
+  has(s: string): boolean {
+    const fail = this.fail;
+    const out = this.out;
+    const root = this.root;
+    if (out[0]) return true;
+    let node = 0;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (node === 0 && c < 128) {
+        node = root[c]!;
+        if (node === 0) continue;
+      } else {
+        let child = this.step(node, c);
+        while (child < 0 && node !== 0) {
+          node = fail[node]!;
+          child = this.step(node, c);
+        }
+        node = child < 0 ? 0 : child;
+      }
+      if (out[node]) return true;
+    }
+    return false;
   }
 
   /** Calls `hit(k)` for each literal index found in `s` (a literal found several times is reported each time). */
   scan(s: string, hit: (k: number) => void): void {
-    const next = this.next;
     const fail = this.fail;
     const out = this.out;
+    const root = this.root;
     let node = 0;
     for (let i = 0; i < s.length; i++) {
       const c = s.charCodeAt(i);
-      let child = next[node]!.get(c);
-      while (child === undefined && node !== 0) {
-        node = fail[node]!;
-        child = next[node]!.get(c);
+      if (node === 0 && c < 128) {
+        node = root[c]!;
+        if (node === 0) continue;
+      } else {
+        let child = this.step(node, c);
+        while (child < 0 && node !== 0) {
+          node = fail[node]!;
+          child = this.step(node, c);
+        }
+        node = child < 0 ? 0 : child;
       }
-      node = child ?? 0;
       const o = out[node];
-      if (o) for (const k of o) hit(k);
+      if (o) for (let j = 0; j < o.length; j++) hit(o[j]!);
     }
+  }
+}
+
+/**
+ * Anchored literal sets: whether a string starts (or ends) with one of many literals, by one walk down a trie from
+ * the string's start (or end) instead of a startsWith / endsWith per literal. SigmaHQ rules list dozens to
+ * hundreds of image names under one `|endswith`.
+ */
+export class AffixSet {
+  private readonly first: Int32Array;
+  private readonly chars: Uint16Array;
+  private readonly kids: Int32Array;
+  /** Per node: 1 when a literal ends here. */
+  private readonly end: Uint8Array;
+
+  /** `suffix`: the literals are matched at the end of the string. */
+  constructor(
+    literals: readonly string[],
+    private readonly suffix: boolean,
+  ) {
+    const next: Array<Map<number, number>> = [new Map<number, number>()];
+    const ends: number[] = [0];
+    for (const lit of literals) {
+      let node = 0;
+      for (let i = 0; i < lit.length; i++) {
+        const c = lit.charCodeAt(suffix ? lit.length - 1 - i : i);
+        let child = next[node]!.get(c);
+        if (child === undefined) {
+          child = next.length;
+          next.push(new Map<number, number>());
+          ends.push(0);
+          next[node]!.set(c, child);
+        }
+        node = child;
+      }
+      ends[node] = 1;
+    }
+    const n = next.length;
+    this.first = new Int32Array(n + 1);
+    let edges = 0;
+    for (let i = 0; i < n; i++) {
+      this.first[i] = edges;
+      edges += next[i]!.size;
+    }
+    this.first[n] = edges;
+    this.chars = new Uint16Array(edges);
+    this.kids = new Int32Array(edges);
+    for (let i = 0; i < n; i++) {
+      let e = this.first[i]!;
+      for (const [c, child] of [...next[i]!].sort((a, b) => a[0] - b[0])) {
+        this.chars[e] = c;
+        this.kids[e++] = child;
+      }
+    }
+    this.end = Uint8Array.from(ends);
+  }
+
+  /** True when `s` starts (prefix set) or ends (suffix set) with one of the literals. */
+  test(s: string): boolean {
+    const chars = this.chars;
+    const first = this.first;
+    let node = 0;
+    if (this.end[0] === 1) return true;
+    for (let k = 0; k < s.length; k++) {
+      const c = s.charCodeAt(this.suffix ? s.length - 1 - k : k);
+      const stop = first[node + 1]!;
+      let child = -1;
+      for (let e = first[node]!; e < stop; e++) {
+        const x = chars[e]!;
+        if (x === c) {
+          child = this.kids[e]!;
+          break;
+        }
+        if (x > c) break;
+      }
+      if (child < 0) return false;
+      node = child;
+      if (this.end[node] === 1) return true;
+    }
+    return false;
   }
 }

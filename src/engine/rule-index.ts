@@ -2,6 +2,9 @@ import type { KahuEvent } from '../model/index.js';
 import { exprFields, type DetectionIR, type Expr, type MappedRule } from '../sigma/index.js';
 import { compileExpr, EvalCtx, requiredValues, type Matcher } from './compile.js';
 import { LiteralSet } from './literal-set.js';
+import { requiredRegexLiterals } from './regex-literal.js';
+
+export { regexAlternatives, regexLiteral } from './regex-literal.js';
 
 /** One mapped rule variant, compiled. */
 export interface CompiledTarget {
@@ -14,6 +17,8 @@ export interface CompiledTarget {
   fields: string[];
   /** Dense number. */
   num: number;
+  /** Dense number of the rule (shared by its variants): a hit is reported once per rule and event. */
+  ruleNum: number;
   /**
    * Required literals, as clauses that must all hold: each clause is a set of (field, lower-cased literal)
    * pairs of which at least one must occur (the field's lower-cased value contains the literal). Empty when
@@ -44,10 +49,8 @@ export function literalClauses(e: Expr): Clause[] {
     case 'field': {
       if (INDEXED.has(e.field)) return [];
       if (e.test.op === 're') {
-        const lits = regexAlternatives(e.test.source).map(regexLiteral);
-        return lits.length > 0 && lits.every((l) => l !== null)
-          ? [lits.map((lit) => ({ field: e.field, lit: lit }))]
-          : [];
+        const lits = requiredRegexLiterals(e.test);
+        return lits !== null && lits.length > 0 ? [lits.map((lit) => ({ field: e.field, lit }))] : [];
       }
       if (e.test.op !== 'pattern') return [];
       let best = '';
@@ -61,13 +64,18 @@ export function literalClauses(e: Expr): Clause[] {
       return all.sort((a, b) => clauseScore(b) - clauseScore(a)).slice(0, MAX_CLAUSES);
     }
     case 'or': {
-      const out: Clause = [];
+      // (A ∧ B) ∨ C = (A ∨ C) ∧ (B ∨ C): distribute over the branches' clauses, keeping the best few after each
+      // branch. Taking only each branch's best clause (as before) let a common literal such as `\windows\` in
+      // one conjunct stand for a whole branch whose other conjunct is rare.
+      let acc: Clause[] = [[]];
       for (const a of e.args) {
         const cs = literalClauses(a);
         if (cs.length === 0) return [];
-        out.push(...cs[0]!);
+        const next: Clause[] = [];
+        for (const x of acc) for (const c of cs) next.push([...x, ...c]);
+        acc = next.sort((p, q) => clauseScore(q) - clauseScore(p)).slice(0, MAX_CLAUSES);
       }
-      return [out];
+      return acc;
     }
     case 'keyword': {
       // A keyword needs its literal in some field: the pseudo-field `*` scans every field of the event.
@@ -83,95 +91,58 @@ export function literalClauses(e: Expr): Clause[] {
   }
 }
 
+/**
+ * The expression without its top-level Channel and EventID tests that the index already guarantees. A rule variant
+ * is indexed only under the lower-cased values such a test allows (`requiredValues`), and an event meets it only
+ * from the bucket of its own lower-cased Channel and EventID text, which the test compares the same way: the test
+ * holds for every event that reaches the variant. Only plain case-insensitive equality tests (or an OR of them) are
+ * dropped; anything else on those fields stays.
+ */
+export function withoutIndexedTests(e: Expr): Expr {
+  if (e.kind !== 'and') return e;
+  const rest = e.args.filter((a) => !isIndexTest(a, 'Channel') && !isIndexTest(a, 'EventID'));
+  if (rest.length === e.args.length) return e;
+  if (rest.length === 0) return { kind: 'const', value: true };
+  return rest.length === 1 ? rest[0]! : { kind: 'and', args: rest };
+}
+
+function isIndexTest(e: Expr, field: string): boolean {
+  if (e.kind === 'or') return e.args.length > 0 && e.args.every((a) => isIndexTest(a, field));
+  if (e.kind !== 'field' || e.field !== field || e.test.op !== 'pattern' || e.test.cased || e.test.parts.length === 0) return false;
+  let v = '';
+  for (const p of e.test.parts) {
+    if (p.t !== 'lit') return false;
+    v += p.v;
+  }
+  // A literal `*` is the index's any-value key, and NUL its key separator: such a test is not guaranteed.
+  return v !== ANY && !v.includes('\u0000');
+}
+
 /** Pseudo-field of keyword clauses: any field of the event. */
 const ANY_FIELD = '*';
 
-/** Splits a regex at its top-level `|` (outside groups and classes); one element when there is none. */
-export function regexAlternatives(source: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i]!;
-    if (c === '\\') i++;
-    else if (c === '[') {
-      i++;
-      if (source[i] === '^') i++;
-      if (source[i] === ']') i++;
-      while (i < source.length && source[i] !== ']') i += source[i] === '\\' ? 2 : 1;
-    } else if (c === '(') depth++;
-    else if (c === ')') depth--;
-    else if (c === '|' && depth === 0) {
-      out.push(source.slice(start, i));
-      start = i + 1;
-    }
-  }
-  out.push(source.slice(start));
-  // A leading inline flag group `(?i)` belongs to every alternative; it holds no literal, so dropping it is safe.
-  return out;
-}
-
 /**
- * A literal a regular expression needs in every match (lower-cased), or null: the longest run of plain
- * characters at the top level of a pattern without top-level alternation. Quantified characters, groups,
- * classes and escapes other than escaped punctuation end a run. Only used to skip rules, never to match.
+ * A regex that matches a raw value whenever the value's lower-cased text (`toLowerCase`, as the matchers
+ * compare) contains one of the lower-cased ASCII literals, or null when a literal is not ASCII. The `i` flag
+ * without `u` folds ASCII letters only; the only non-ASCII characters whose `toLowerCase` holds an ASCII
+ * character are U+212A KELVIN SIGN (→ `k`) and U+0130 (→ `i` + U+0307, so it can end a match on `i`), both
+ * added by hand (checked over every code point on Node 20). False positives are harmless (an exact test
+ * follows); false negatives are impossible.
  */
-export function regexLiteral(source: string): string | null {
-  if (regexAlternatives(source).length > 1) return null;
-  let best = '';
-  let run = '';
-  const end = (): void => {
-    if (run.length > best.length) best = run;
-    run = '';
-  };
-  let depth = 0;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i]!;
-    const next = source[i + 1];
-    const optional = next === '*' || next === '?' || (next === '{' && /^\{0*(,|\})/.test(source.slice(i + 1)));
-    if (c === '\\') {
-      const e = source[i + 1];
-      i++;
-      if (e !== undefined && /[^A-Za-z0-9]/.test(e) && depth === 0) {
-        const opt = source[i + 1] === '*' || source[i + 1] === '?' || source[i + 1] === '{';
-        if (opt) end();
-        else run += e;
-      } else end();
-      continue;
+export function caseGate(lits: readonly string[]): RegExp | null {
+  const alts: string[] = [];
+  for (const lit of lits) {
+    if (!/^[\x00-\x7f]+$/.test(lit)) return null;
+    let re = '';
+    for (let i = 0; i < lit.length; i++) {
+      const c = lit[i]!;
+      if (c === 'k') re += '[k\u212a]';
+      else if (c === 'i' && i === lit.length - 1) re += '[i\u0130]';
+      else re += /[\\^$.*+?()[\]{}|/-]/.test(c) ? `\\${c}` : c;
     }
-    if (c === '[') {
-      end();
-      i++;
-      if (source[i] === '^') i++;
-      if (source[i] === ']') i++;
-      while (i < source.length && source[i] !== ']') i += source[i] === '\\' ? 2 : 1;
-      continue;
-    }
-    if (c === '(') {
-      end();
-      depth++;
-      continue;
-    }
-    if (c === ')') {
-      depth--;
-      end();
-      continue;
-    }
-    if (depth > 0) continue;
-    if ('.^$*+?{}|'.includes(c)) {
-      end();
-      if (c === '{') while (i < source.length && source[i] !== '}') i++;
-      continue;
-    }
-    if (optional) {
-      end();
-      continue;
-    }
-    run += c;
+    alts.push(re);
   }
-  end();
-  const lit = best.toLowerCase();
-  return lit.length >= 3 && lit.length === best.length ? lit : null;
+  return alts.length === 0 ? null : new RegExp(alts.join('|'), 'i');
 }
 
 /** Literal tests of one field within one candidate list. */
@@ -182,8 +153,17 @@ interface FieldFilter {
   lits: string[];
   /** Literal index → clause numbers (bucket-local). */
   clauses: number[][];
-  /** Recent raw string values → literal indexes found in their lower-cased text (logs repeat images, users, paths); bounded. */
-  seen: Map<string, Int32Array>;
+  /**
+   * Recent raw scalar values (strings, numbers, booleans) → the clause numbers their lower-cased text satisfies
+   * (logs repeat images, users, paths, ports); bounded.
+   */
+  seen: Map<string | number | boolean, Int32Array>;
+  /**
+   * Keyword filters (field `*`, every field of the event) with few ASCII literals: a case-insensitive regex over
+   * the raw value that holds whenever a literal occurs in the lower-cased value (see {@link caseGate}), so most
+   * values are passed over without lower-casing, caching or scanning. Null elsewhere.
+   */
+  gate: RegExp | null;
 }
 
 const SEEN_MAX = 4096;
@@ -227,7 +207,8 @@ function buildBucket(targets: CompiledTarget[]): Bucket {
   for (const [field, m] of byField) {
     const lits = [...m.keys()];
     const set = lits.length > 8 ? new LiteralSet(lits) : null;
-    filters.push({ field, set, lits, clauses: lits.map((l) => m.get(l)!), seen: new Map() });
+    const gate = field === ANY_FIELD && set === null ? caseGate(lits) : null;
+    filters.push({ field, set, lits, clauses: lits.map((l) => m.get(l)!), seen: new Map(), gate });
   }
   const owner = new Int32Array(clauseCount);
   const need = new Int32Array(targets.length);
@@ -260,16 +241,20 @@ export class RuleIndex {
   private readonly ctx = new EvalCtx({});
 
   constructor(mapped: readonly MappedRule[]) {
+    const ruleNums = new Map<string, number>();
     for (const m of mapped) {
+      let ruleNum = ruleNums.get(m.rule.id);
+      if (ruleNum === undefined) ruleNums.set(m.rule.id, (ruleNum = ruleNums.size));
       for (const t of m.targets) {
         const ct: CompiledTarget = {
           rule: m.rule,
           mapping: t.mapping,
           source: t.source,
-          match: compileExpr(t.expr),
+          match: compileExpr(withoutIndexedTests(t.expr)),
           // Keyword rules read no named field: their `fields:` attribute says what a reader needs to see.
           fields: [...new Set([...exprFields(t.expr), ...(t.show ?? [])])],
           num: this.targets.length,
+          ruleNum,
           clauses: literalClauses(t.expr),
         };
         this.targets.push(ct);
@@ -290,6 +275,7 @@ export class RuleIndex {
         }
       }
     }
+    this.ruleStamps = new Uint32Array(ruleNums.size);
   }
 
   /**
@@ -363,7 +349,8 @@ export class RuleIndex {
   /** Per bucket target: the epoch of its clause count, and how many of its clauses held in that epoch. */
   private tStamps = new Uint32Array(0);
   private tCounts = new Int32Array(0);
-  /** Targets whose clauses all held (bucket-local indexes), filled by the prefilter. */
+  /** Per rule number: the epoch of its last hit (one hit per rule and event, without a Set per event). */
+  private ruleStamps: Uint32Array;
   private epoch = 0;
   private readonly marker: Marker = {
     stamps: this.stamps,
@@ -385,29 +372,27 @@ export class RuleIndex {
     const ctx = this.ctx;
     ctx.reset(ev.fields);
     const targets = b.targets;
-    if (!prefilter) {
-      let seen: Set<string> | null = null;
-      for (const t of targets) {
-        if (!t.match(ctx)) continue;
-        seen ??= new Set();
-        if (seen.has(t.rule.id)) continue;
-        seen.add(t.rule.id);
-        hit(t);
-      }
-      return targets.length;
-    }
-    if (this.stamps.length < b.clauseCount)
-      this.stamps = new Uint32Array(Math.max(b.clauseCount, this.stamps.length * 2));
-    if (this.tStamps.length < targets.length) {
-      const n = Math.max(targets.length, this.tStamps.length * 2);
-      this.tStamps = new Uint32Array(n);
-      this.tCounts = new Int32Array(n);
-    }
     const epoch = (this.epoch = (this.epoch + 1) >>> 0 || 1);
     if (epoch === 1) {
       // The 32-bit epoch wrapped: old stamps could now collide with new epochs.
       this.stamps.fill(0);
       this.tStamps.fill(0);
+      this.ruleStamps.fill(0);
+    }
+    const ruleStamps = this.ruleStamps;
+    if (!prefilter) {
+      for (const t of targets) {
+        if (ruleStamps[t.ruleNum] === epoch || !t.match(ctx)) continue;
+        ruleStamps[t.ruleNum] = epoch;
+        hit(t);
+      }
+      return targets.length;
+    }
+    if (this.stamps.length < b.clauseCount) this.stamps = new Uint32Array(Math.max(b.clauseCount, this.stamps.length * 2));
+    if (this.tStamps.length < targets.length) {
+      const n = Math.max(targets.length, this.tStamps.length * 2);
+      this.tStamps = new Uint32Array(n);
+      this.tCounts = new Int32Array(n);
     }
     const m = this.marker;
     m.stamps = this.stamps;
@@ -429,17 +414,32 @@ export class RuleIndex {
     const ready = m.ready;
     for (const i of b.always) ready.push(i);
     // Evaluate in the bucket's order, as the unfiltered walk does (first variant of a rule wins).
-    if (ready.length > 1) ready.sort((x, y) => x - y);
-    let seen: Set<string> | null = null;
-    for (const i of ready) {
-      const t = targets[i]!;
-      if (!t.match(ctx)) continue;
-      seen ??= new Set();
-      if (seen.has(t.rule.id)) continue;
-      seen.add(t.rule.id);
+    if (ready.length > 1) sortSmall(ready);
+    for (let k = 0; k < ready.length; k++) {
+      const t = targets[ready[k]!]!;
+      // A rule already reported for this event needs no second variant evaluated.
+      if (ruleStamps[t.ruleNum] === epoch || !t.match(ctx)) continue;
+      ruleStamps[t.ruleNum] = epoch;
       hit(t);
     }
     return ready.length;
+  }
+}
+
+/** Sorts ascending in place: insertion sort for the few ready targets of an event (Array#sort's set-up costs more). */
+function sortSmall(a: number[]): void {
+  if (a.length > 32) {
+    a.sort((x, y) => x - y);
+    return;
+  }
+  for (let i = 1; i < a.length; i++) {
+    const x = a[i]!;
+    let j = i - 1;
+    while (j >= 0 && a[j]! > x) {
+      a[j + 1] = a[j]!;
+      j--;
+    }
+    a[j + 1] = x;
   }
 }
 
@@ -469,19 +469,24 @@ function mark(m: Marker, c: number): void {
 }
 
 /**
- * Marks the clauses whose literal occurs in a field's value. A string value is looked up by its raw text first:
- * a value seen recently needs neither lower-casing nor a scan (most of an event's fields repeat). The cache keeps
- * the clause numbers themselves, deduplicated, so a hit is one flat loop.
+ * Marks the clauses whose literal occurs in a field's value. A scalar value is looked up by its raw value first:
+ * a value seen recently needs neither lower-casing nor a scan (most of an event's fields repeat, numbers such as
+ * ports and logon types included). The cache keeps the clause numbers themselves, deduplicated, so a hit is one
+ * flat loop. A keyword filter's gate skips, without a lookup, the string values that cannot hold its literals.
  */
 function scanField(f: FieldFilter, field: string, ctx: EvalCtx, m: Marker): void {
   const raw = ctx.fields[field];
-  if (typeof raw === 'string') {
-    let found = f.seen.get(raw);
+  if (raw === undefined || raw === null) return;
+  const kind = typeof raw;
+  if (kind === 'string' || kind === 'number' || kind === 'boolean') {
+    const key = raw as string | number | boolean;
+    if (f.gate !== null && kind === 'string' && !f.gate.test(key as string)) return;
+    let found = f.seen.get(key);
     if (found === undefined) {
       found = clausesIn(f, ctx.lowerOf(field) as string);
-      if (raw.length <= SEEN_MAX_LEN) {
+      if (kind !== 'string' || (key as string).length <= SEEN_MAX_LEN) {
         if (f.seen.size >= SEEN_MAX) f.seen.clear();
-        f.seen.set(raw, found);
+        f.seen.set(key, found);
       }
     }
     for (let i = 0; i < found.length; i++) mark(m, found[i]!);
@@ -489,21 +494,53 @@ function scanField(f: FieldFilter, field: string, ctx: EvalCtx, m: Marker): void
   }
   const v = ctx.lowerOf(field);
   if (v === null) return;
-  for (const x of typeof v === 'string' ? [v] : v) for (const c of clausesIn(f, x)) mark(m, c);
+  if (typeof v === 'string') {
+    const found = clausesIn(f, v);
+    for (let i = 0; i < found.length; i++) mark(m, found[i]!);
+    return;
+  }
+  for (const x of v) {
+    const found = clausesIn(f, x);
+    for (let i = 0; i < found.length; i++) mark(m, found[i]!);
+  }
 }
 
 const NO_CLAUSES = new Int32Array(0);
 
-/** The clause numbers (ascending, distinct) of the filter's literals that occur in the lower-cased `s`. */
+// Scratch of clausesIn: literal hits, and a per-clause stamp that drops repeats (a literal such as `.exe` or a
+// path prefix belongs to hundreds of clauses, and several literals share clauses) without sorting.
+const litHits: number[] = [];
+let dedup = new Uint32Array(1024);
+let dedupEpoch = 0;
+const pushHit = (k: number): void => {
+  litHits.push(k);
+};
+
+/** The distinct clause numbers of the filter's literals that occur in the lower-cased `s`. */
 function clausesIn(f: FieldFilter, s: string): Int32Array {
-  const lits: number[] = [];
-  if (f.set) f.set.scan(s, (k) => lits.push(k));
-  else for (let k = 0; k < f.lits.length; k++) if (s.includes(f.lits[k]!)) lits.push(k);
-  if (lits.length === 0) return NO_CLAUSES;
-  const all: number[] = [];
-  for (const k of lits) for (const c of f.clauses[k]!) all.push(c);
-  const sorted = Int32Array.from(all).sort();
-  let n = 0;
-  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[n++] = sorted[i]!;
-  return sorted.subarray(0, n);
+  litHits.length = 0;
+  if (f.set) f.set.scan(s, pushHit);
+  else for (let k = 0; k < f.lits.length; k++) if (s.includes(f.lits[k]!)) litHits.push(k);
+  if (litHits.length === 0) return NO_CLAUSES;
+  dedupEpoch = (dedupEpoch + 1) >>> 0;
+  if (dedupEpoch === 0) {
+    dedup.fill(0);
+    dedupEpoch = 1;
+  }
+  const out: number[] = [];
+  for (let i = 0; i < litHits.length; i++) {
+    const cs = f.clauses[litHits[i]!]!;
+    for (let j = 0; j < cs.length; j++) {
+      const c = cs[j]!;
+      if (c >= dedup.length) {
+        const grown = new Uint32Array(Math.max(c + 1, dedup.length * 2));
+        grown.set(dedup);
+        dedup = grown;
+      }
+      if (dedup[c] === dedupEpoch) continue;
+      dedup[c] = dedupEpoch;
+      out.push(c);
+    }
+  }
+  return Int32Array.from(out);
 }

@@ -79,4 +79,94 @@ describeCorpus('literal prefilter', () => {
     // The prefilter must actually cut work: well under a tenth of the candidates get evaluated.
     expect(evaluated * 10).toBeLessThan(candidates);
   });
+
+  it('finds exactly what evaluating every candidate finds on generated Windows events, keyword literals planted in random case', { timeout: 300_000 }, async () => {
+    const { RuleIndex } = await import('./rule-index.js');
+    const { JsonObjectSplitter } = await import('./json-objects.js');
+    const { loadMappings, mapRules } = await import('../sigma/index.js');
+    const { flattenWindowsEvent } = await import('../evidence/index.js');
+    const { generate } = await import('../../bench/sigma.bench.js');
+    const set = await loadRules([corpus('sigma', 'rules'), corpus('sigma', 'rules-emerging-threats'), corpus('sigma', 'rules-threat-hunting')], new IssueCollector());
+    const index = new RuleIndex(mapRules(set.detections, loadMappings()));
+    // Keyword literals (the `*` pseudo-field of the prefilter) of the event's candidate rules, planted into one
+    // string field of every 10th event.
+    const keywordsOf = (ts: readonly { clauses: Array<Array<{ field: string; lit: string }>> }[]): string[] => [
+      ...new Set(ts.flatMap((t) => t.clauses.flat()).filter((c) => c.field === '*').map((c) => c.lit)),
+    ];
+    expect(keywordsOf(index.targets).length).toBeGreaterThan(50);
+    let x = 99;
+    const rnd = (n: number): number => ((x = (x * 1103515245 + 12345) & 0x7fffffff) % n);
+    const shout = (s: string): string =>
+      [...s].map((c) => (c === 'k' && rnd(4) === 0 ? '\u212a' : c === 'i' && rnd(4) === 0 ? '\u0130' : rnd(2) === 0 ? c.toUpperCase() : c)).join('');
+    let events = 0;
+    let planted = 0;
+    let hits = 0;
+    let plantedHits = 0;
+    for (const text of generate(6000, 6000)) {
+      let n = 0;
+      for (const o of new JsonObjectSplitter().push(text)) {
+        const ev = flattenWindowsEvent(JSON.parse(o.text), { evidenceId: 'gen', path: 'gen.json', locator: { record: ++n } });
+        if (!ev) continue;
+        const keywords = n % 10 === 0 ? keywordsOf(index.candidates(ev)) : [];
+        if (keywords.length > 0) {
+          const names = Object.keys(ev.fields).filter((k) => typeof ev.fields[k] === 'string' && k !== 'Channel');
+          ev.fields[names[rnd(names.length)]!] = `x ${shout(keywords[rnd(keywords.length)]!)} y`;
+          planted++;
+        }
+        const a: string[] = [];
+        const b: string[] = [];
+        index.match(ev, (t) => a.push(t.rule.id));
+        index.match(ev, (t) => b.push(t.rule.id), false);
+        expect(a, `record ${n}`).toEqual(b);
+        events++;
+        hits += a.length;
+        if (keywords.length > 0) plantedHits += a.length;
+      }
+    }
+    expect(events).toBe(6000);
+    // Sysmon and 4688 process creations carry NotPetya's keyword `\perfc.dat`: every planted event matches a rule.
+    expect(planted).toBeGreaterThan(200);
+    expect(plantedHits).toBeGreaterThanOrEqual(planted);
+    expect(hits).toBeGreaterThan(500);
+  });
+
+  it('drops only the Channel/EventID tests the index guarantees: full and trimmed matchers agree on every candidate', { timeout: 300_000 }, async () => {
+    const { RuleIndex } = await import('./rule-index.js');
+    const { compileExpr, EvalCtx } = await import('./compile.js');
+    const { JsonObjectSplitter } = await import('./json-objects.js');
+    const { readEvtxDumpJson } = await import('./regression.js');
+    const { loadMappings, mapRules } = await import('../sigma/index.js');
+    const { flattenWindowsEvent } = await import('../evidence/index.js');
+    const { generate } = await import('../../bench/sigma.bench.js');
+    const { readdir } = await import('node:fs/promises');
+    const set = await loadRules([corpus('sigma', 'rules'), corpus('sigma', 'rules-emerging-threats'), corpus('sigma', 'rules-threat-hunting')], new IssueCollector());
+    const mapped = mapRules(set.detections, loadMappings());
+    const index = new RuleIndex(mapped);
+    // The index numbers its variants in mapping order: the full matcher of variant k is full[k].
+    const full = mapped.flatMap((m) => m.targets.map((t) => compileExpr(t.expr)));
+    expect(full).toHaveLength(index.targets.length);
+    const events = [];
+    for (const f of (await readdir(corpus('sigma', 'regression_data'), { recursive: true })).filter((f) => f.endsWith('.json'))) {
+      for await (const ev of readEvtxDumpJson(corpus('sigma', 'regression_data', f), new IssueCollector())) events.push(ev);
+    }
+    for (const text of generate(1500, 1500)) {
+      let n = 0;
+      for (const o of new JsonObjectSplitter().push(text)) {
+        const ev = flattenWindowsEvent(JSON.parse(o.text), { evidenceId: 'gen', path: 'gen.json', locator: { record: ++n } });
+        if (ev) events.push(ev);
+      }
+    }
+    let compared = 0;
+    let held = 0;
+    for (const ev of events) {
+      for (const t of index.candidates(ev)) {
+        const a = full[t.num]!(new EvalCtx(ev.fields));
+        expect(t.match(new EvalCtx(ev.fields)), `${t.rule.title} (${t.mapping}) on ${ev.prov.path} ${ev.prov.locator.record}`).toBe(a);
+        compared++;
+        if (a) held++;
+      }
+    }
+    expect(compared).toBeGreaterThan(500_000);
+    expect(held).toBeGreaterThan(200);
+  });
 });
