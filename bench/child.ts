@@ -49,3 +49,13 @@ export function runChild<T>(script: string, args: string[], mode: ChildMode): Pr
 export function modeLabel(mode: ChildMode): string {
   return mode.tsx ? 'TypeScript source via tsx' : 'compiled dist/ under plain node';
 }
+
+/** The median run (the lower middle one for an even count). */
+export function median<T extends { ms: number }>(xs: readonly T[]): T {
+  return [...xs].sort((a, b) => a.ms - b.ms)[Math.floor((xs.length - 1) / 2)]!;
+}
+
+/** The fastest run. */
+export function best<T extends { ms: number }>(xs: readonly T[]): T {
+  return [...xs].sort((a, b) => a.ms - b.ms)[0]!;
+}

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { generateExchangeEvidence } from '../src/generate/index.js';
-import { childMode, ensureBuilt, modeLabel, runChild } from './child.js';
+import { best, childMode, ensureBuilt, median, modeLabel, runChild } from './child.js';
 
 interface ChildResult {
   events: number;
@@ -117,8 +117,6 @@ export async function main(args: string[]): Promise<void> {
     if (r) rgs.push(r);
     ks.push(await runChild<ChildResult>('exchange-child.mjs', [tree.dir], mode));
   }
-  const median = <T extends { ms: number }>(xs: T[]): T => [...xs].sort((a, b) => a.ms - b.ms)[Math.floor((xs.length - 1) / 2)]!;
-  const best = <T extends { ms: number }>(xs: T[]): T => [...xs].sort((a, b) => a.ms - b.ms)[0]!;
   const k = median(ks);
   const rg = rgs.length > 0 ? median(rgs) : null;
   const maxRss = Math.max(...ks.map((x) => x.maxRssKiB));

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { generateIisLog } from '../test/factories/iis.js';
-import { childMode, ensureBuilt, modeLabel, runChild } from './child.js';
+import { best, childMode, ensureBuilt, median, modeLabel, runChild } from './child.js';
 
 interface ChildResult {
   mode: string;
@@ -80,8 +80,6 @@ export async function main(args: string[]): Promise<void> {
     if (r) rgs.push(r);
     parses.push(await runChild<ChildResult>('iis-child.mjs', ['parse', log.path], mode));
   }
-  const median = <T extends { ms: number }>(xs: T[]): T => [...xs].sort((a, b) => a.ms - b.ms)[Math.floor((xs.length - 1) / 2)]!;
-  const best = <T extends { ms: number }>(xs: T[]): T => [...xs].sort((a, b) => a.ms - b.ms)[0]!;
   const parse = median(parses);
   const rg = rgs.length > 0 ? median(rgs) : null;
   const decode = await runChild<ChildResult>('iis-child.mjs', ['decode', log.path], mode);
