@@ -1,7 +1,7 @@
 // Sigma execution in process: IR -> compiled matchers -> findings; correlations; the `kahu scan` detector.
 export { compileExpr, compilePattern, compileCidr, requiredValues, EvalCtx, text, type Matcher } from './compile.js';
 export { RuleIndex, type CompiledTarget } from './rule-index.js';
-export { RawPrefilter, rawPiece } from './raw-prefilter.js';
+export { RawPrefilter } from './raw-prefilter.js';
 export { Correlator, CorrelationState, type CorrEvent, type CorrHit } from './correlate.js';
 export {
   createSigmaDetector,

@@ -22,6 +22,8 @@ const SLICE = 64 * 1024;
 /** One `#Fields` header block, compiled once and reused for every data line under it. */
 interface Block {
   names: string[];
+  /** How each column's text becomes a value. */
+  kinds: FieldKind[];
   n: number;
   dateIdx: number;
   timeIdx: number;
@@ -43,26 +45,6 @@ interface Block {
 }
 
 const DIGIT0 = 48;
-
-function digitsAt(s: string, from: number, count: number): number {
-  let v = 0;
-  for (let i = from; i < from + count; i++) {
-    const d = s.charCodeAt(i) - DIGIT0;
-    if (!(d >= 0 && d <= 9)) return -1;
-    v = v * 10 + d;
-  }
-  return v;
-}
-
-/** `YYYY-MM-DD` at `s[a, b)` → epoch ms of 00:00 UTC, or -1. */
-function parseDay(s: string, a = 0, b = s.length): number {
-  if (b - a !== 10 || s.charCodeAt(a + 4) !== 45 || s.charCodeAt(a + 7) !== 45) return -1;
-  const y = digitsAt(s, a, 4);
-  const mo = digitsAt(s, a + 5, 2);
-  const d = digitsAt(s, a + 8, 2);
-  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31) return -1;
-  return Date.UTC(y, mo - 1, d);
-}
 
 /** Returns the (decoded) value of `s[a, b)`, reusing the string made for an equal earlier value. */
 export type Interner = (s: string, a: number, b: number) => string;
@@ -146,6 +128,7 @@ export function compileFields(spec: string, headerDay: number | null): Block {
   const names = c.names;
   return {
     names,
+    kinds: c.kinds,
     n: names.length,
     dateIdx: names.indexOf('date'),
     timeIdx: names.indexOf('time'),
@@ -160,6 +143,7 @@ export function compileFields(spec: string, headerDay: number | null): Block {
 /** A generated builder and what each block using it needs: the names and the interners' shapes. */
 interface CompiledFields {
   names: string[];
+  kinds: FieldKind[];
   build: Block['build'];
   interners: Array<[((v: string) => string) | null, number]>;
 }
@@ -224,11 +208,25 @@ function generateBuilder(w3c: string[]): CompiledFields {
   lines.push(`return { ${props.join(', ')} };`);
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const build = new Function('s', 'o', 'day', 'int', 'ext', 'I', 'plus', lines.join('\n')) as Block['build'];
-  return { names, build, interners };
+  return { names, kinds, build, interners };
 }
 
 const SP = 32;
 const DASH = 45;
+
+/** `YYYY-MM-DD` at `buf[a, b)` as the number yyyymmdd (a cache key; `dayOf` gives its epoch), or -1. */
+function ymdAt(buf: Buffer, a: number, b: number): number {
+  if (b - a !== 10 || buf[a + 4] !== DASH || buf[a + 7] !== DASH) return -1;
+  const y = digitsAtB(buf, a, 4);
+  const mo = digitsAtB(buf, a + 5, 2);
+  const d = digitsAtB(buf, a + 8, 2);
+  return y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 ? -1 : y * 10000 + mo * 100 + d;
+}
+
+/** Epoch ms of 00:00 UTC of a yyyymmdd number from `ymdAt`. */
+function dayOf(ymd: number): number {
+  return Date.UTC(Math.floor(ymd / 10000), (Math.floor(ymd / 100) % 100) - 1, ymd % 100);
+}
 
 /** `buf[a, a+count)` as a decimal number, or -1 when a byte is not a digit. */
 function digitsAtB(buf: Buffer, a: number, count: number): number {
@@ -289,12 +287,10 @@ class IisLayout implements LineLayout {
   private readonly offs: Int32Array;
   /** Event field name → column (the last column of a name wins, as in the builder). */
   private readonly column = new Map<string, number>();
-  private readonly kinds: FieldKind[];
 
-  constructor(private readonly block: Block, w3c: string[]) {
+  constructor(private readonly block: Block) {
     this.offs = new Int32Array(block.n + 2);
     block.names.forEach((name, i) => this.column.set(name, i));
-    this.kinds = block.names.map((name, i) => fieldKind(name, w3c[i]!));
   }
 
   build(buf: Buffer, start: number, end: number, ascii: boolean): Record<string, FieldValue> {
@@ -322,7 +318,7 @@ class IisLayout implements LineLayout {
     if (b < 0 || b > end) b = end;
     if (b - a === 1 && buf[a] === DASH) return null;
     const v = decodeRecord(buf, a, b, ascii);
-    switch (this.kinds[i]!) {
+    switch (this.block.kinds[i]!) {
       case 'int':
         return intAt(v, 0, v.length);
       case 'plus':
@@ -441,20 +437,13 @@ export class IisLineParser {
     if (ti >= 0) {
       let day = block.headerDay ?? -1;
       if (di >= 0) {
-        day = -1;
-        if (dB - dA === 10 && buf[dA + 4] === DASH && buf[dA + 7] === DASH) {
-          const y = digitsAtB(buf, dA, 4);
-          const mo = digitsAtB(buf, dA + 5, 2);
-          const d = digitsAtB(buf, dA + 8, 2);
-          if (y >= 0 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31) {
-            const ymd = y * 10000 + mo * 100 + d;
-            if (ymd !== this.lastYmd) {
-              this.lastYmd = ymd;
-              this.lastDay = Date.UTC(y, mo - 1, d);
-            }
-            day = this.lastDay;
-          }
+        // Consecutive lines nearly always share their day: its epoch is computed when the date changes.
+        const ymd = ymdAt(buf, dA, dB);
+        if (ymd !== this.lastYmd) {
+          this.lastYmd = ymd;
+          this.lastDay = ymd < 0 ? -1 : dayOf(ymd);
         }
+        day = this.lastDay;
       }
       const tod = timeOfDayAt(buf, tA, tB);
       if (tod < 0 || day < 0) {
@@ -507,13 +496,12 @@ export class IisLineParser {
 
   private directive(text: string): void {
     if (text.startsWith('#Fields:')) {
-      const spec = text.slice(8).trim();
-      this.block = compileFields(spec, this.headerDay);
-      this.layout = new IisLayout(this.block, spec.split(/[ \t]+/).filter((x) => x.length > 0));
+      this.block = compileFields(text.slice(8).trim(), this.headerDay);
+      this.layout = new IisLayout(this.block);
     } else if (text.startsWith('#Date:')) {
       // `#Date: 2019-09-03 10:04:35` – the block's start; the day is used when the data has `time` only.
-      const d = parseDay(text.slice(6).trim().slice(0, 10));
-      this.headerDay = d < 0 ? null : d;
+      const ymd = ymdAt(Buffer.from(text.slice(6).trim().slice(0, 10), 'latin1'), 0, 10);
+      this.headerDay = ymd < 0 ? null : dayOf(ymd);
     }
     // `#Software` starts a new header block, but the previous #Fields stays in force until the block's own
     // #Fields arrives: a block cut after `#Software` (crash while writing the header) must not orphan the
