@@ -141,11 +141,11 @@ function planFor(targets: readonly CompiledTarget[]): SourcePlan | null {
   return dfa === null ? null : { ...dfa, words, targets: masks, extraCache: new Map() };
 }
 
-/** Runs the automaton over `buf[a, b)`, setting the found literals' bits. */
-function scanBytes(p: SourcePlan, buf: Uint8Array, a: number, b: number, found: Uint32Array): void {
+/** Runs the automaton over `buf[a, b)` from state `from`, setting the found literals' bits. */
+function scanBytes(p: SourcePlan, buf: Uint8Array, a: number, b: number, found: Uint32Array, from = 0): void {
   const delta = p.delta;
   const firstOut = p.firstOut;
-  let s = 0;
+  let s = from;
   for (let i = a; i < b; i++) {
     s = delta[(s << 8) | buf[i]!]!;
     if (s >= firstOut) emit(p, s - firstOut, found);
@@ -174,14 +174,8 @@ function scanPair(p: SourcePlan, x: RawRecord, fx: Uint32Array, y: RawRecord, fy
     if (t >= firstOut) emit(p, t - firstOut, fy);
   }
   // The longer record's rest, from the state it had reached.
-  for (let i = ax + n; i < x.end; i++) {
-    s = delta[(s << 8) | bx[i]!]!;
-    if (s >= firstOut) emit(p, s - firstOut, fx);
-  }
-  for (let i = ay + n; i < y.end; i++) {
-    t = delta[(t << 8) | by[i]!]!;
-    if (t >= firstOut) emit(p, t - firstOut, fy);
-  }
+  scanBytes(p, bx, ax + n, x.end, fx, s);
+  scanBytes(p, by, ay + n, y.end, fy, t);
 }
 
 /** Sets the bits of the literals that end at output state `k`. */
@@ -210,6 +204,9 @@ function anyTarget(p: SourcePlan, found: Uint32Array): boolean {
   }
   return false;
 }
+
+/** `planOf`: no variant has the event's source. */
+const SKIP = Symbol('skip');
 
 /** The byte-level prefilter of a rule set: which text-log records can be skipped without decoding them. */
 export class RawPrefilter {
@@ -250,72 +247,70 @@ export class RawPrefilter {
     let pendingPlan: SourcePlan | null = null;
     for (let i = 0; i < events.length; i++) {
       const ev = events[i]!;
-      const raw = ev.raw;
-      if (raw === undefined || raw === null) {
+      const plan = this.planOf(ev);
+      if (plan === null) {
         keep[i] = 1;
         continue;
       }
-      const plan = this.plans.get(ev.source);
-      if (plan === undefined) {
-        this.skipped++;
+      if (plan === SKIP) continue;
+      if (pending < 0 || pendingPlan !== plan) {
+        if (pending >= 0) keep[pending] = this.single(pendingPlan!, events[pending]!.raw!);
+        pending = i;
+        pendingPlan = plan;
         continue;
       }
-      if (plan === null || !raw.ascii) {
-        this.passed++;
-        keep[i] = 1;
-        continue;
-      }
-      if (pending >= 0 && pendingPlan === plan) {
-        const a = events[pending]!;
-        const fa = this.found;
-        const fb = this.found2;
-        fa.fill(0);
-        fb.fill(0);
-        scanPair(plan, a.raw!, fa, raw, fb);
-        this.decide(plan, a.raw!, fa, keep, pending);
-        this.decide(plan, raw, fb, keep, i);
-        pending = -1;
-        pendingPlan = null;
-        continue;
-      }
-      if (pending >= 0) keep[pending] = this.mayMatch(events[pending]!) ? 1 : 0;
-      pending = i;
-      pendingPlan = plan;
+      const a = events[pending]!.raw!;
+      const b = ev.raw!;
+      const fa = this.found.fill(0);
+      const fb = this.found2.fill(0);
+      scanPair(plan, a, fa, b, fb);
+      keep[pending] = this.decide(plan, a, fa);
+      keep[i] = this.decide(plan, b, fb);
+      pending = -1;
     }
-    if (pending >= 0) keep[pending] = this.mayMatch(events[pending]!) ? 1 : 0;
+    if (pending >= 0) keep[pending] = this.single(pendingPlan!, events[pending]!.raw!);
     return keep;
-  }
-
-  private decide(plan: SourcePlan, raw: RawRecord, found: Uint32Array, keep: Uint8Array, i: number): void {
-    if (raw.extra !== '') this.orExtra(plan, raw, found);
-    const ok = anyTarget(plan, found);
-    keep[i] = ok ? 1 : 0;
-    if (ok) this.passed++;
-    else this.skipped++;
   }
 
   /** Whether the rules can match the event: false only for a raw record of a planned source that no variant can match. */
   mayMatch(ev: KahuEvent): boolean {
+    const plan = this.planOf(ev);
+    return plan === null ? true : plan === SKIP ? false : this.single(plan, ev.raw!) === 1;
+  }
+
+  /**
+   * The plan to scan the event's bytes with; null when the event must go to the rule index unscanned (no raw
+   * bytes, a source with a variant that requires nothing, non-ASCII bytes); SKIP when no variant has its source.
+   */
+  private planOf(ev: KahuEvent): SourcePlan | typeof SKIP | null {
     const raw = ev.raw;
-    if (raw === undefined || raw === null) return true;
+    if (raw === undefined || raw === null) return null;
     const plan = this.plans.get(ev.source);
     if (plan === undefined) {
       // No variant for this source at all: the rule index has nothing to evaluate either.
       this.skipped++;
-      return false;
+      return SKIP;
     }
     if (plan === null || !raw.ascii) {
       this.passed++;
-      return true;
+      return null;
     }
-    const found = this.found;
-    found.fill(0);
+    return plan;
+  }
+
+  private single(plan: SourcePlan, raw: RawRecord): number {
+    const found = this.found.fill(0);
     scanBytes(plan, raw.buf, raw.start, raw.end, found);
+    return this.decide(plan, raw, found);
+  }
+
+  /** 1 when some variant has all its clauses among the found literals (and those of `extra`), else 0. */
+  private decide(plan: SourcePlan, raw: RawRecord, found: Uint32Array): number {
     if (raw.extra !== '') this.orExtra(plan, raw, found);
     const ok = anyTarget(plan, found);
     if (ok) this.passed++;
     else this.skipped++;
-    return ok;
+    return ok ? 1 : 0;
   }
 
   private orExtra(plan: SourcePlan, raw: RawRecord, found: Uint32Array): void {
