@@ -26,6 +26,17 @@ describe('readFileChunks / readFileHead size hints', () => {
     expect(head.equals(content.subarray(0, hint < 0 ? 4096 : Math.min(4096, hint + 1)))).toBe(true);
   });
 
+  // The next chunk is read while the consumer works on this one: a slow consumer (gunzip, a parser awaiting a
+  // worker) lets the read ahead land first, and the file's last chunk must still be delivered.
+  it.each([-1, 5000])('a consumer that awaits between chunks still gets every byte (hint %d)', async (hint) => {
+    const parts: Buffer[] = [];
+    for await (const c of readFileChunks(path, 1024, hint)) {
+      parts.push(c);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(Buffer.concat(parts).equals(content)).toBe(true);
+  });
+
   it('chunks never exceed the chunk size', async () => {
     for await (const c of readFileChunks(path, 1024, 5000)) expect(c.length).toBeLessThanOrEqual(1024);
   });

@@ -43,33 +43,35 @@ export async function openReadOnly(path: string): Promise<FileHandle> {
  */
 export async function* readFileChunks(path: string, chunk = READ_CHUNK, sizeHint = -1): AsyncGenerator<Buffer> {
   const fh = await openReadOnly(path);
-  let pending: Promise<Buffer | null> | null = null;
+  /** One read: its bytes (null at EOF), and whether they are known to be the file's last. */
+  type Read = { buf: Buffer | null; last: boolean };
+  let pending: Promise<Read> | null = null;
   try {
-    let pos = 0;
-    let done = false;
-    const readAt = async (at: number): Promise<Buffer | null> => {
+    const readAt = async (at: number): Promise<Read> => {
       const left = sizeHint - at;
       // +1 so a file of exactly the hinted size ends with a short read; at the hint, a 1-byte probe for EOF.
       const want = sizeHint < 0 || left < 0 ? chunk : Math.min(chunk, left + 1);
       const buf = Buffer.allocUnsafe(want);
       const { bytesRead } = await fh.read(buf, 0, want, at);
-      if (bytesRead === 0) return null;
+      if (bytesRead === 0) return { buf: null, last: true };
       // A short read that ends exactly at the stat size is the end (the file did not grow: we asked for one
       // byte more). Saves the EOF probe, one thread-pool round trip per file: thousands in an Exchange tree.
-      if (bytesRead < want && at + bytesRead === sizeHint) done = true;
-      return bytesRead === want ? buf : buf.subarray(0, bytesRead);
+      const last = bytesRead < want && at + bytesRead === sizeHint;
+      return { buf: bytesRead === want ? buf : buf.subarray(0, bytesRead), last };
     };
+    let pos = 0;
     pending = readAt(0);
     for (;;) {
-      const buf = await pending;
+      const r: Read = await pending;
       pending = null;
-      if (buf === null) break;
-      pos += buf.length;
+      if (r.buf === null) break;
+      pos += r.buf.length;
       // Read ahead: the next read runs in the thread pool while the consumer parses this one (on a warm page
-      // cache the wait for each read was 13% of an IIS parse).
-      if (!done) pending = readAt(pos);
-      yield buf;
-      if (done) break;
+      // cache the wait for each read was 13% of an IIS parse). What ends the loop is this read's own `last`,
+      // never the state of the read in flight.
+      if (!r.last) pending = readAt(pos);
+      yield r.buf;
+      if (r.last) break;
     }
   } finally {
     // A consumer that stops early leaves a read in flight: let it land before closing the handle.
