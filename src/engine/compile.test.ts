@@ -69,7 +69,7 @@ describe('compileCidr', () => {
 
 describe('regexLiteral', () => {
   it('finds a literal every match contains, or none', async () => {
-    const { regexLiteral } = await import('./rule-index.js');
+    const { regexLiteral } = await import('./regex-literal.js');
     expect(regexLiteral('\\$PSHome\\[\\s*\\d{1,3}\\s*\\]')).toBe('$pshome[');
     expect(regexLiteral('cmd.{0,5}(?:/c|/r).+powershell.+x')).toBe('powershell');
     expect(regexLiteral('abc|defgh')).toBeNull();
@@ -85,12 +85,35 @@ describe('regexLiteral', () => {
     expect(regexLiteral('\\x{41}bcd')).toBe('bcd');
     expect(regexLiteral('\\Qa(b\\Ecde')).toBeNull();
     expect(regexLiteral('`(?:x|y)`', 1)).toBe('`');
+    // POSIX bracket items are units inside a class: their `]` does not close it.
+    expect(regexLiteral('[[:alpha:]]xyz')).toBe('xyz');
+    expect(regexLiteral('[^[:space:]]+abc[[.-.][=e=]]')).toBe('abc');
+  });
+
+  it('gives no literal a match could lack after lower-casing', async () => {
+    const { requiredRegexLiterals } = await import('./regex-literal.js');
+    const re = (source: string, i = false) => ({ op: 're' as const, source, flags: { i, m: false, s: false } });
+    // A final sigma lower-cases to ς, so "ΑΣ" lower-cased ("ας") does not contain the literal "ασ".
+    expect(requiredRegexLiterals(re('ΑΣΒΓ'))).toBeNull();
+    expect(requiredRegexLiterals(re('abcΣdefg'))).toEqual(['defg']);
+    // RE2 folds s with ſ (U+017F) in case-insensitive mode; lower-casing does not.
+    expect(requiredRegexLiterals(re('powershell', true))).toEqual(['power']);
+    expect(requiredRegexLiterals(re('powershell'))).toEqual(['powershell']);
+  });
+
+  it('the compiled matcher still matches what RE2 matches (POSIX classes, context-dependent lower case)', async () => {
+    const { compileExpr, EvalCtx } = await import('./compile.js');
+    const field = (source: string) => ({ kind: 'field' as const, field: 'F', test: { op: 're' as const, source, flags: { i: false, m: false, s: false } } });
+    const run = (source: string, value: string): boolean => compileExpr(field(source))(new EvalCtx({ F: value }));
+    expect(run('[[:alpha:]]xyz', 'axyz')).toBe(true);
+    expect(run('ΑΣ', 'ΑΣΒ')).toBe(true);
   });
 });
 
 describe('regexAlternatives', () => {
   it('splits only at top-level bars', async () => {
-    const { regexAlternatives } = await import('./rule-index.js');
+    expect((await import('./regex-literal.js')).regexAlternatives('[[:alpha:]|]ab|cd')).toEqual(['[[:alpha:]|]ab', 'cd']);
+    const { regexAlternatives } = await import('./regex-literal.js');
     expect(regexAlternatives('ab|c(d|e)|[|]x|\\|y')).toEqual(['ab', 'c(d|e)', '[|]x', '\\|y']);
     expect(regexAlternatives('abc')).toEqual(['abc']);
   });

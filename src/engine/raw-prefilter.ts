@@ -1,4 +1,5 @@
 import type { KahuEvent, RawRecord } from '../model/index.js';
+import { longestPiece } from './regex-literal.js';
 import type { CompiledTarget } from './rule-index.js';
 
 /**
@@ -22,12 +23,8 @@ import type { CompiledTarget } from './rule-index.js';
 /** Pieces shorter than this make a clause unusable as a byte test (a one- or two-byte literal is everywhere). */
 const MIN_PIECE = 3;
 
-/** The longest piece of `lit` between characters whose bytes may differ from the decoded value, or ''. */
-export function rawPiece(lit: string): string {
-  let best = '';
-  for (const p of lit.split(/[\s+"?,]|[^\x20-\x7e]/)) if (p.length > best.length) best = p;
-  return best;
-}
+/** Where a record's bytes and a decoded value may differ (see above): the cut points of a clause literal. */
+const RAW_UNSAFE = /[\s+"?,]|[^\x20-\x7e]/;
 
 /** One source's automaton and its variants' clause masks. */
 interface SourcePlan {
@@ -116,8 +113,8 @@ function planFor(targets: readonly CompiledTarget[]): SourcePlan | null {
   for (const t of targets) {
     const usable: number[][] = [];
     for (const clause of t.clauses) {
-      const pieces = clause.map((x) => rawPiece(x.lit));
-      if (pieces.some((p) => p.length < MIN_PIECE)) continue;
+      const pieces = clause.map((x) => longestPiece(x.lit, RAW_UNSAFE, MIN_PIECE));
+      if (!pieces.every((p): p is string => p !== null)) continue;
       usable.push(pieces.map((p) => {
         let id = ids.get(p);
         if (id === undefined) ids.set(p, (id = ids.size));

@@ -3,6 +3,26 @@ import type { ValueTest } from '../sigma/index.js';
 // Literals a regular expression needs in every match: they let the prefilter skip rules and the regex matcher skip
 // RE2 calls. Only ever used to rule a match out, so each must hold in the lower-cased text of every matching value.
 
+/**
+ * The index of the `]` that closes the character class opened at `source[i]` (`[`), or the source's length when
+ * it is not closed. A `]` first in the class (after an optional `^`) is a member; escapes are skipped; POSIX
+ * bracket items (`[:alpha:]`, `[.x.]`, `[=x=]`) are units, so their `]` does not close the class.
+ */
+function classEnd(source: string, i: number): number {
+  let j = i + 1;
+  if (source[j] === '^') j++;
+  if (source[j] === ']') j++;
+  while (j < source.length && source[j] !== ']') {
+    const c = source[j];
+    if (c === '\\') j += 2;
+    else if (c === '[' && (source[j + 1] === ':' || source[j + 1] === '.' || source[j + 1] === '=')) {
+      const close = source.indexOf(`${source[j + 1]}]`, j + 2);
+      j = close < 0 ? source.length : close + 2;
+    } else j++;
+  }
+  return j;
+}
+
 /** Splits a regex at its top-level `|` (outside groups and classes); one element when there is none. */
 export function regexAlternatives(source: string): string[] {
   const out: string[] = [];
@@ -11,12 +31,8 @@ export function regexAlternatives(source: string): string[] {
   for (let i = 0; i < source.length; i++) {
     const c = source[i]!;
     if (c === '\\') i++;
-    else if (c === '[') {
-      i++;
-      if (source[i] === '^') i++;
-      if (source[i] === ']') i++;
-      while (i < source.length && source[i] !== ']') i += source[i] === '\\' ? 2 : 1;
-    } else if (c === '(') depth++;
+    else if (c === '[') i = classEnd(source, i);
+    else if (c === '(') depth++;
     else if (c === ')') depth--;
     else if (c === '|' && depth === 0) {
       out.push(source.slice(start, i));
@@ -66,10 +82,7 @@ export function regexLiteral(source: string, minLength = 3): string | null {
     }
     if (c === '[') {
       end();
-      i++;
-      if (source[i] === '^') i++;
-      if (source[i] === ']') i++;
-      while (i < source.length && source[i] !== ']') i += source[i] === '\\' ? 2 : 1;
+      i = classEnd(source, i);
       continue;
     }
     if (c === '(') {
@@ -104,25 +117,31 @@ export function regexLiteral(source: string, minLength = 3): string | null {
  * value contains; null when some alternative has none. For case-insensitive regexes (flag `i`, or an inline `(?i)`
  * anywhere) only ASCII literals without `s` are used: RE2 folds `s` with U+017F LONG S and non-ASCII letters with
  * others (µ/μ, σ/ς...) that `toLowerCase` keeps apart, so "powerſhell" matches `(?i)powershell` while its
- * lower-cased text does not contain "powershell". The longest such piece of the literal is kept (a piece of a
- * required literal is required too).
+ * lower-cased text does not contain "powershell". Case-sensitive regexes use ASCII literals only: lower-casing
+ * non-ASCII text depends on context (a final Σ becomes ς), so a lower-cased value need not contain the lower-cased
+ * literal. The longest such piece of the literal is kept (a piece of a required literal is required too).
  */
 export function requiredRegexLiterals(test: Extract<ValueTest, { op: 're' }>, minLength = 3): string[] | null {
   const folds = test.flags.i || /\(\?[a-zA-Z-]*i/.test(test.source);
   const out: string[] = [];
   for (const alt of regexAlternatives(test.source)) {
     let lit = regexLiteral(alt, minLength);
-    if (lit !== null && folds) lit = foldSafe(lit, minLength);
+    if (lit !== null) lit = longestPiece(lit, folds ? FOLD_UNSAFE : NON_ASCII, minLength);
     if (lit === null) return null;
     out.push(lit);
   }
   return out;
 }
 
-/** The longest piece of `lit` made of ASCII characters other than `s` (`minLength` characters at least), or null. */
-function foldSafe(lit: string, minLength: number): string | null {
+/** Characters a case-insensitive RE2 match may fold differently from `toLowerCase`: non-ASCII, and `s`. */
+const FOLD_UNSAFE = /[^\x00-\x72\x74-\x7f]/;
+/** Non-ASCII characters (their lower case depends on context). */
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/** The longest piece of `lit` between characters matching `cut` (`minLength` characters at least), or null. */
+export function longestPiece(lit: string, cut: RegExp, minLength: number): string | null {
   let best = '';
-  for (const piece of lit.split(/[^\x00-\x72\x74-\x7f]/)) if (piece.length > best.length) best = piece;
+  for (const piece of lit.split(cut)) if (piece.length > best.length) best = piece;
   return best.length >= minLength ? best : null;
 }
 

@@ -4,7 +4,6 @@ import { compileExpr, EvalCtx, requiredValues, type Matcher } from './compile.js
 import { LiteralSet } from './literal-set.js';
 import { requiredRegexLiterals } from './regex-literal.js';
 
-export { regexAlternatives, regexLiteral } from './regex-literal.js';
 
 /** One mapped rule variant, compiled. */
 export interface CompiledTarget {

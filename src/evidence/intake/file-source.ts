@@ -62,7 +62,7 @@ export async function* readFileChunks(path: string, chunk = READ_CHUNK, sizeHint
     let pos = 0;
     pending = readAt(0);
     for (;;) {
-      const r: Read = await pending;
+      const r = await pending!;
       pending = null;
       if (r.buf === null) break;
       pos += r.buf.length;
