@@ -82,18 +82,6 @@ async function prepare(p: string, follow: boolean): Promise<Prepared> {
   }
 }
 
-/** Reads a stream into one buffer, refusing (throwing) past `max` bytes. */
-async function readWhole(stream: AsyncIterable<Buffer>, max: number): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  let n = 0;
-  for await (const c of stream) {
-    n += c.length;
-    if (n > max) throw new Error(`more than ${max} bytes`);
-    parts.push(c);
-  }
-  return Buffer.concat(parts, n);
-}
-
 /** Byte-order comparison (stable across locales, unlike localeCompare). */
 function byName(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -269,7 +257,10 @@ export async function* collectEvidence(
     let bytes: Buffer | null = null;
     if (reason === null) {
       try {
-        bytes = await readWhole(item.open(), limits.maxNestedBytes);
+        // The entry's own open() serves a small archive from the head already read; one byte past the limit tells
+        // an archive that grew beyond its declared size.
+        bytes = await headOf(entry.open(), limits.maxNestedBytes + 1);
+        if (bytes.length > limits.maxNestedBytes) throw new Error(`more than ${limits.maxNestedBytes} bytes`);
       } catch (err) {
         reason = `ZIP archive inside an archive: unreadable: ${(err as Error).message}`;
       }
