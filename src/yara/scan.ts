@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
-import { openSync, closeSync, readSync, fstatSync } from 'node:fs';
 import type { RuleMatch } from '@litko/yara-x';
-import type { IssueSink } from '../core/index.js';
 import { LEVELS, type Finding, type Level } from '../model/index.js';
 import type { YaraRuleSet } from './rules.js';
 
@@ -79,46 +77,4 @@ export function scanBuffer(data: Buffer, target: YaraTarget, rules: YaraRuleSet)
   const matches: RuleMatch[] = [];
   for (const s of rules.scanners) matches.push(...s.scan(data));
   return matchesToFindings(matches, target, rules);
-}
-
-/**
- * Scans one file on disk by path (read-only), refusing files over `maxBytes` with an info issue. I/O errors
- * become issues. For a single file outside a scan; inside `runScan` the detector gets the bytes of the hash read.
- * The file is read into memory once (bounded by the cap) so every scanner sees the same bytes.
- */
-export function scanFileAt(
-  localPath: string,
-  target: YaraTarget,
-  rules: YaraRuleSet,
-  issues: IssueSink,
-  maxBytes = DEFAULT_MAX_SCAN_BYTES,
-): Finding[] {
-  if (rules.scanners.length === 0) return [];
-  let fd: number | undefined;
-  try {
-    fd = openSync(localPath, 'r');
-    const size = fstatSync(fd).size;
-    if (size > maxBytes) {
-      issues.report({
-        code: 'io',
-        severity: 'info',
-        message: `not YARA-scanned: ${size}-byte file exceeds the ${maxBytes}-byte scan cap`,
-        location: { path: target.path },
-      });
-      return [];
-    }
-    const buf = Buffer.allocUnsafe(size);
-    let got = 0;
-    while (got < size) {
-      const n = readSync(fd, buf, got, size - got, got);
-      if (n === 0) break;
-      got += n;
-    }
-    return scanBuffer(got === size ? buf : buf.subarray(0, got), target, rules);
-  } catch (err) {
-    issues.report({ code: 'io', severity: 'error', message: `YARA could not read the file: ${(err as Error).message}`, location: { path: target.path } });
-    return [];
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IssueCollector } from '../core/index.js';
 import type { KahuEvent } from '../model/index.js';
-import { builtinYaraDir, compileYaraFiles, findYaraFiles, scanBuffer, scanFileAt, yaraDetector, yaraDetectors } from './index.js';
+import { builtinYaraDir, compileYaraFiles, findYaraFiles, scanBuffer, yaraDetector, yaraDetectors } from './index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kahu-yara-'));
 const issues = new IssueCollector();
@@ -87,16 +87,6 @@ describe('YARA adapter', () => {
     expect(iss.issues).toHaveLength(1);
     expect(iss.issues[0]).toMatchObject({ code: 'rule-invalid', severity: 'error', location: { path: bad, line: 4 } });
     expect(scanBuffer(Buffer.from('..MARKER-123..'), target, rs).map((f) => f.rule.id)).toEqual(['yara:kahu_test_marker']);
-  });
-  it('caps file size with an info issue and reports unreadable files', () => {
-    const p = join(dir, 'big.aspx');
-    writeFileSync(p, '<%@ Page Language="Jscript"%><%eval(Request.Item["a"],"unsafe");%>');
-    const iss = new IssueCollector();
-    expect(scanFileAt(p, target, rules, iss, 10)).toEqual([]);
-    expect(iss.issues[0]).toMatchObject({ severity: 'info', code: 'io' });
-    expect(scanFileAt(p, target, rules, iss)).toHaveLength(1);
-    scanFileAt(join(dir, 'missing.aspx'), target, rules, iss);
-    expect(iss.issues[1]).toMatchObject({ severity: 'error', code: 'io' });
   });
   it('the detector asks for the bytes of unrecognised files (any path, zip entries too) and scans what it is given', () => {
     const shell = Buffer.from('<%@ Page Language="Jscript"%><%eval(Request.Item["a"],"unsafe");%>');
