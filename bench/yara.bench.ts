@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { IssueCollector } from '../src/core/index.js';
 import { builtinYaraDir, findYaraFiles } from '../src/yara/index.js';
 import { buildZip, type ZipEntrySpec } from '../test/factories/zip.js';
+import { best, childMode, ensureBuilt, modeLabel, runChild } from './child.js';
 
 const SHELL = '<%@ Page Language="Jscript"%><%eval(Request.Item["pass"],"unsafe");%>';
 
@@ -46,12 +47,6 @@ interface Run {
   rssMiB?: number;
 }
 
-/** One Kahu scan in a child process (see bench/yara-child.ts). */
-function kahu(mode: 'yara' | 'none', path: string): Run {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'yara-child.ts'), mode, path], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`bench child failed: ${r.stderr}`);
-  return JSON.parse(r.stdout) as Run;
-}
 
 function yaraCli(dir: string): Run {
   const rules = findYaraFiles([builtinYaraDir()], new IssueCollector());
@@ -63,7 +58,7 @@ function yaraCli(dir: string): Run {
 }
 
 /** Entry point. */
-export function main(args: string[]): Promise<void> {
+export async function main(args: string[]): Promise<void> {
   const opt = (name: string, dflt: number): number => {
     const i = args.indexOf(`--${name}`);
     return i >= 0 ? Number(args[i + 1]) : dflt;
@@ -84,14 +79,19 @@ export function main(args: string[]): Promise<void> {
     const mb = (n * kib) / 1024;
     console.log(`machine: ${cpus()[0]?.model ?? '?'} x${cpus().length}, Node ${process.version}, yara ${spawnSync('yara', ['--version'], { encoding: 'utf8' }).stdout.trim()}`);
     console.log(`input: ${n} files of ${kib} KiB (${mb.toFixed(1)} MiB), ${n / 100} web shells; zip and extracted tree`);
-    kahu('yara', zip); // warm-up (page cache)
+    const mode = childMode(args);
+    ensureBuilt(mode);
+    console.log(`kahu run as ${modeLabel(mode)}`);
+    /** One Kahu scan in a child process (see bench/yara-child.mjs). */
+    const kahu = (m: 'yara' | 'none', path: string): Promise<Run> => runChild<Run>('yara-child.mjs', [m, path], mode);
+    await kahu('yara', zip); // warm-up (page cache)
     yaraCli(tree);
-    const best = (f: () => Run): Run => [f(), f(), f()].reduce((a, b) => (a.ms < b.ms ? a : b));
-    const inZip = best(() => kahu('yara', zip));
-    const onDisk = best(() => kahu('yara', tree));
-    const zipBare = best(() => kahu('none', zip));
-    const diskBare = best(() => kahu('none', tree));
-    const peer = best(() => yaraCli(tree));
+    const best3 = async (f: () => Run | Promise<Run>): Promise<Run> => best([await f(), await f(), await f()]);
+    const inZip = await best3(() => kahu('yara', zip));
+    const onDisk = await best3(() => kahu('yara', tree));
+    const zipBare = await best3(() => kahu('none', zip));
+    const diskBare = await best3(() => kahu('none', tree));
+    const peer = await best3(() => yaraCli(tree));
     const line = (label: string, r: Run): string =>
       `${label.padEnd(36)} ${(r.ms / 1000).toFixed(2).padStart(6)} s ${Math.round(n / (r.ms / 1000)).toLocaleString('en-US').padStart(7)} files/s ${(mb / (r.ms / 1000)).toFixed(1).padStart(6)} MB/s` +
       `  ${String(r.findings).padStart(3)} findings  ratio ${(peer.ms / r.ms).toFixed(2)}${r.rssMiB !== undefined ? `  RSS ${Math.round(r.rssMiB)} MiB` : ''}`;
@@ -106,5 +106,4 @@ export function main(args: string[]): Promise<void> {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-  return Promise.resolve();
 }
