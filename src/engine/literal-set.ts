@@ -1,3 +1,58 @@
+/** A trie under construction: per node its children by code unit, and the indexes of the literals ending there. */
+export interface Trie {
+  next: Array<Map<number, number>>;
+  out: Array<number[] | null>;
+}
+
+/** The trie of `literals` (read back to front when `reverse`: for suffixes). Node 0 is the root. */
+export function buildTrie(literals: readonly string[], reverse = false): Trie {
+  const next: Array<Map<number, number>> = [new Map<number, number>()];
+  const out: Array<number[] | null> = [null];
+  literals.forEach((lit, k) => {
+    let node = 0;
+    for (let i = 0; i < lit.length; i++) {
+      const c = lit.charCodeAt(reverse ? lit.length - 1 - i : i);
+      let child = next[node]!.get(c);
+      if (child === undefined) {
+        child = next.length;
+        next.push(new Map<number, number>());
+        out.push(null);
+        next[node]!.set(c, child);
+      }
+      node = child;
+    }
+    (out[node] ??= []).push(k);
+  });
+  return { next, out };
+}
+
+/**
+ * Aho–Corasick failure links of a trie, breadth-first; each node's output list gains its failure node's (so a node
+ * reports every literal that ends there as a suffix). Returns the links and the breadth-first order (root first),
+ * in which a node's failure node always comes earlier.
+ */
+export function linkTrie(t: Trie): { fail: Int32Array; order: number[] } {
+  const { next, out } = t;
+  const fail = new Int32Array(next.length);
+  const order: number[] = [0];
+  for (let qi = 0; qi < order.length; qi++) {
+    const node = order[qi]!;
+    for (const [c, child] of next[node]!) {
+      let fl = 0;
+      if (node !== 0) {
+        let f = fail[node]!;
+        while (f !== 0 && !next[f]!.has(c)) f = fail[f]!;
+        fl = next[f]!.get(c) ?? 0;
+      }
+      fail[child] = fl;
+      const inherited = out[fl];
+      if (inherited) out[child] = [...(out[child] ?? []), ...inherited];
+      order.push(child);
+    }
+  }
+  return { fail, order };
+}
+
 /**
  * A trie's child maps as flat arrays: node i's children are `chars[first[i] .. first[i + 1])` (sorted) with their
  * nodes in `kids` at the same places. Walking sorted runs of a typed array beats a Map per node (cache, no hashing).
@@ -47,45 +102,12 @@ export class LiteralSet {
 
   constructor(readonly literals: readonly string[]) {
     // Build the trie with Maps first (simple), then freeze it into the flat arrays.
-    const next: Array<Map<number, number>> = [new Map<number, number>()];
-    const out: Array<number[] | null> = [null];
-    literals.forEach((lit, k) => {
-      let node = 0;
-      for (let i = 0; i < lit.length; i++) {
-        const c = lit.charCodeAt(i);
-        let child = next[node]!.get(c);
-        if (child === undefined) {
-          child = next.length;
-          next.push(new Map<number, number>());
-          out.push(null);
-          next[node]!.set(c, child);
-        }
-        node = child;
-      }
-      (out[node] ??= []).push(k);
-    });
-    const n = next.length;
+    const trie = buildTrie(literals);
     this.root = new Int32Array(128);
-    for (const [c, child] of next[0]!) if (c < 128) this.root[c] = child;
-    ({ first: this.first, chars: this.chars, kids: this.kids } = flatTrie(next));
-    // Breadth-first: failure links, and output lists merged along them.
-    this.fail = new Int32Array(n);
-    const queue: number[] = [];
-    for (const child of next[0]!.values()) queue.push(child);
-    for (let qi = 0; qi < queue.length; qi++) {
-      const node = queue[qi]!;
-      for (const [c, child] of next[node]!) {
-        let f = this.fail[node]!;
-        while (f !== 0 && !next[f]!.has(c)) f = this.fail[f]!;
-        const g = next[f]!.get(c);
-        const fl = g !== undefined && g !== child ? g : 0;
-        this.fail[child] = fl;
-        const inherited = out[fl];
-        if (inherited) out[child] = [...(out[child] ?? []), ...inherited];
-        queue.push(child);
-      }
-    }
-    this.out = out;
+    for (const [c, child] of trie.next[0]!) if (c < 128) this.root[c] = child;
+    ({ first: this.first, chars: this.chars, kids: this.kids } = flatTrie(trie.next));
+    this.fail = linkTrie(trie).fail;
+    this.out = trie.out;
   }
 
   /** The child of `node` on code unit `c`, or -1. */
@@ -168,25 +190,9 @@ export class AffixSet {
     literals: readonly string[],
     private readonly suffix: boolean,
   ) {
-    const next: Array<Map<number, number>> = [new Map<number, number>()];
-    const ends: number[] = [0];
-    for (const lit of literals) {
-      let node = 0;
-      for (let i = 0; i < lit.length; i++) {
-        const c = lit.charCodeAt(suffix ? lit.length - 1 - i : i);
-        let child = next[node]!.get(c);
-        if (child === undefined) {
-          child = next.length;
-          next.push(new Map<number, number>());
-          ends.push(0);
-          next[node]!.set(c, child);
-        }
-        node = child;
-      }
-      ends[node] = 1;
-    }
+    const { next, out } = buildTrie(literals, suffix);
     ({ first: this.first, chars: this.chars, kids: this.kids } = flatTrie(next));
-    this.end = Uint8Array.from(ends);
+    this.end = Uint8Array.from(out, (o) => (o === null ? 0 : 1));
   }
 
   /** True when `s` starts (prefix set) or ends (suffix set) with one of the literals. */

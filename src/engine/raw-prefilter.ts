@@ -1,4 +1,5 @@
 import type { KahuEvent, RawRecord } from '../model/index.js';
+import { buildTrie, linkTrie } from './literal-set.js';
 import { longestPiece } from './regex-literal.js';
 import type { CompiledTarget } from './rule-index.js';
 
@@ -44,54 +45,29 @@ interface SourcePlan {
 
 /** Builds the case-folding Aho–Corasick DFA over lower-case ASCII literals. */
 function automaton(lits: readonly string[]): Pick<SourcePlan, 'delta' | 'firstOut' | 'outStart' | 'outLits'> | null {
-  const goto: Array<Map<number, number>> = [new Map<number, number>()];
-  const out: number[][] = [[]];
-  lits.forEach((lit, id) => {
-    let s = 0;
-    for (let i = 0; i < lit.length; i++) {
-      const c = lit.charCodeAt(i);
-      let nx = goto[s]!.get(c);
-      if (nx === undefined) {
-        nx = goto.length;
-        goto.push(new Map<number, number>());
-        out.push([]);
-        goto[s]!.set(c, nx);
-      }
-      s = nx;
-    }
-    out[s]!.push(id);
-  });
-  const n = goto.length;
+  const trie = buildTrie(lits);
+  const n = trie.next.length;
   // States are 16-bit in the table (half the cache footprint); a literal set this large is not prefiltered.
   if (n > 0xffff) return null;
-  const fail = new Int32Array(n);
-  const order: number[] = [0];
+  const { fail, order } = linkTrie(trie);
+  const out = trie.out;
   const table = new Int32Array(n * 256);
-  // Breadth-first: each state's full transition row (missing edges follow the failure link, whose row is complete
-  // since it is shallower), outputs merged along failure links.
-  for (let qi = 0; qi < order.length; qi++) {
-    const s = order[qi]!;
+  // Each state's full transition row, breadth-first: a missing edge follows the failure link, whose row is complete
+  // since it is shallower.
+  for (const s of order) {
     const row = s * 256;
     const failRow = fail[s]! * 256;
+    const goto = trie.next[s]!;
     for (let b = 0; b < 256; b++) {
       if (b >= 65 && b <= 90) continue;
-      const nx = goto[s]!.get(b);
-      if (nx === undefined) {
-        table[row + b] = s === 0 ? 0 : table[failRow + b]!;
-        continue;
-      }
-      const f = s === 0 ? 0 : table[failRow + b]!;
-      fail[nx] = f;
-      if (out[f]!.length > 0) out[nx] = [...new Set([...out[nx]!, ...out[f]!])];
-      order.push(nx);
-      table[row + b] = nx;
+      table[row + b] = goto.get(b) ?? (s === 0 ? 0 : table[failRow + b]!);
     }
     // Case folding: an upper-case ASCII byte goes where its lower-case twin goes (the literals are lower-case).
     for (let b = 65; b <= 90; b++) table[row + b] = table[row + b + 32]!;
   }
   // Renumber so that states with outputs come last: the scan then tests one comparison per byte.
-  const plain = order.filter((s) => out[s]!.length === 0);
-  const withOut = order.filter((s) => out[s]!.length > 0);
+  const plain = order.filter((s) => out[s] === null);
+  const withOut = order.filter((s) => out[s] !== null);
   const renum = new Int32Array(n);
   [...plain, ...withOut].forEach((s, i) => (renum[s] = i));
   const delta = new Uint16Array(n * 256);
