@@ -124,12 +124,20 @@ class DetectorSlot {
   constructor(readonly detector: Detector) {}
 
   call(fn: () => Finding[], issues: IssueSink, when: string): Finding[] {
-    if (this.failed) return [];
+    const out = this.guard(fn, [], issues, when);
+    this.findings += out.length;
+    return out;
+  }
+
+  /**
+   * Runs one detector method: a detector that throws is stopped (one issue) and `fallback` stands in, now and for
+   * every later call. Time spent is counted.
+   */
+  private guard<T>(fn: () => T, fallback: T, issues: IssueSink, when: string): T {
+    if (this.failed) return fallback;
     const t0 = performance.now();
     try {
-      const out = fn();
-      this.findings += out.length;
-      return out;
+      return fn();
     } catch (err) {
       this.failed = true;
       issues.report({
@@ -137,7 +145,7 @@ class DetectorSlot {
         severity: 'error',
         message: `detector ${this.detector.name} failed in ${when} and was stopped: ${errorText(err)}`,
       });
-      return [];
+      return fallback;
     } finally {
       this.ms += performance.now() - t0;
     }
@@ -145,15 +153,10 @@ class DetectorSlot {
 
   /** Bytes of a file the detector wants in `onFile` (0 when it reads no content or has failed). */
   wants(file: FileFacts, issues: IssueSink): number {
-    if (this.failed || !this.detector.wantsFile || !this.detector.onFile) return 0;
-    try {
-      const n = this.detector.wantsFile(file);
-      return Number.isFinite(n) && n > 0 ? Math.floor(n) : 0;
-    } catch (err) {
-      this.failed = true;
-      issues.report({ code: 'internal', severity: 'error', message: `detector ${this.detector.name} failed in wantsFile and was stopped: ${errorText(err)}` });
-      return 0;
-    }
+    const d = this.detector;
+    if (!d.wantsFile || !d.onFile) return 0;
+    const n = this.guard(() => d.wantsFile!(file), 0, issues, 'wantsFile');
+    return Number.isFinite(n) && n > 0 ? Math.floor(n) : 0;
   }
 }
 
