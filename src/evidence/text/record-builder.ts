@@ -38,3 +38,87 @@ export function compileRecordBuilder(names: readonly string[], convert: (name: s
   const make = new Function('v', 'c', body.join('\n')) as (v: readonly string[], c: Array<ValueConverter | null>) => Record<string, FieldValue>;
   return (values) => make(values, converters);
 }
+
+/** `(values) => fields` for one sequence of field names (values in that order). */
+export type FieldsBuilder = (values: readonly FieldValue[]) => Record<string, FieldValue>;
+
+/** Compiles an object-literal builder for `names` (duplicates: the last value wins, as with assignment). */
+export function compileFieldsBuilder(names: readonly string[]): FieldsBuilder {
+  const props = names.map((n, i) => `${propertyKey(n)}: v[${i}]`);
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  return new Function('v', `"use strict";\nreturn { ${props.join(', ')} };`) as FieldsBuilder;
+}
+
+/** A node of the shape trie: the builder of the names on the path to it, and its children by the next name. */
+interface ShapeNode {
+  next: Map<string, ShapeNode>;
+  make: FieldsBuilder | null;
+}
+
+/**
+ * Field objects for records whose field names vary from record to record but repeat (Windows events: one set of
+ * names per provider and event id). Names and values are collected in order; `build` finds the generated
+ * object-literal builder of that name sequence by walking a trie keyed by the names (names parsed from JSON are
+ * interned strings, so each step is a cheap lookup) and makes the object with it, so it keeps V8's fast layout
+ * (see the top of this file). Name sequences come from evidence: past `maxShapes` builders, or for records with
+ * more than `maxNames` fields, or once the trie holds `maxNodes` nodes, objects are made by assignment instead
+ * (dictionary mode, still correct).
+ */
+export class FieldsCollector {
+  private readonly root: ShapeNode = { next: new Map(), make: null };
+  private shapes = 0;
+  private nodes = 1;
+  readonly names: string[] = [];
+  readonly values: FieldValue[] = [];
+
+  constructor(
+    private readonly maxShapes = 4096,
+    private readonly maxNames = 256,
+    private readonly maxNodes = 65_536,
+  ) {}
+
+  /** Starts a record. */
+  reset(): void {
+    this.names.length = 0;
+    this.values.length = 0;
+  }
+
+  /** Adds a field (a later field of the same name replaces the value). */
+  add(name: string, value: FieldValue): void {
+    this.names.push(name);
+    this.values.push(value);
+  }
+
+  /** The fields object of the record collected since `reset`. */
+  build(): Record<string, FieldValue> {
+    const names = this.names;
+    if (names.length <= this.maxNames) {
+      let node = this.root;
+      let i = 0;
+      for (; i < names.length; i++) {
+        const child = node.next.get(names[i]!);
+        if (child === undefined) break;
+        node = child;
+      }
+      if (i === names.length && node.make !== null) return node.make(this.values);
+      if (this.shapes < this.maxShapes && this.nodes + names.length - i <= this.maxNodes) {
+        this.nodes += names.length - i;
+        for (; i < names.length; i++) {
+          const child: ShapeNode = { next: new Map(), make: null };
+          node.next.set(names[i]!, child);
+          node = child;
+        }
+        node.make = compileFieldsBuilder(names);
+        this.shapes++;
+        return node.make(this.values);
+      }
+    }
+    const fields: Record<string, FieldValue> = {};
+    for (let i = 0; i < names.length; i++) {
+      const n = names[i]!;
+      if (n === '__proto__') Object.defineProperty(fields, n, { value: this.values[i], enumerable: true, writable: true, configurable: true });
+      else fields[n] = this.values[i]!;
+    }
+    return fields;
+  }
+}

@@ -1,4 +1,5 @@
 import type { FieldValue, KahuEvent, Provenance } from '../../model/index.js';
+import { FieldsCollector } from '../text/record-builder.js';
 
 /**
  * The evtx_dump JSON layout of one Windows event (as in SigmaHQ's regression_data `.json` files and
@@ -33,17 +34,38 @@ function toField(v: unknown): FieldValue {
   return typeof v === 'bigint' ? v.toString() : null;
 }
 
-/** Copies the children of an EventData/UserData payload into `fields` (attributes as `Name_Attr`). */
-function addPayload(fields: Record<string, FieldValue>, payload: Obj): void {
+/** Adds the children of an EventData/UserData payload as fields (attributes as `Name_Attr`). */
+function addPayload(fields: FieldsCollector, payload: Obj): void {
   for (const [k, v] of Object.entries(payload)) {
     if (k === '#attributes') continue;
     if (isObj(v) && !('#text' in v)) {
       // Nested element (e.g. UserData's single wrapper element): its children are the fields.
       addPayload(fields, v);
     } else {
-      put(fields, k, toField(v));
+      fields.add(k, toField(v));
     }
   }
+}
+
+// One collector for every call (flattening is synchronous): its trie of field-name sequences keeps the generated
+// builders that give each event's fields a fast object layout (text/record-builder.ts).
+const collector = new FieldsCollector();
+
+// `${element}_${attribute}` names (Provider_Name, TimeCreated_SystemTime...), made once: the parsed names are
+// interned strings, and a name made afresh per event would be hashed again by every lookup of the shape trie.
+const joined = new Map<string, Map<string, string>>();
+function joinedName(element: string, attr: string): string {
+  let m = joined.get(element);
+  if (m === undefined) {
+    if (joined.size >= 1024) joined.clear();
+    joined.set(element, (m = new Map<string, string>()));
+  }
+  let n = m.get(attr);
+  if (n === undefined) {
+    if (m.size >= 1024) m.clear();
+    m.set(attr, (n = `${element}_${attr}`));
+  }
+  return n;
 }
 
 /** Parses SystemTime ("2021-03-14T01:40:19.123456Z" or with offset) to epoch ms, null if unparsable. */
@@ -64,28 +86,33 @@ export function flattenWindowsEvent(obj: unknown, prov: Provenance): KahuEvent |
   const ev = isObj(obj.Event) ? obj.Event : obj;
   const sys = ev.System;
   if (!isObj(sys)) return null;
-  const fields: Record<string, FieldValue> = {};
+  const c = collector;
+  c.reset();
   for (const [k, v] of Object.entries(sys)) {
     if (k === '#attributes') continue;
     if (isObj(v)) {
       const attrs = isObj(v['#attributes']) ? v['#attributes'] : undefined;
-      if ('#text' in v) put(fields, k, toField(v['#text']));
+      if ('#text' in v) c.add(k, toField(v['#text']));
       if (attrs) {
         for (const [ak, av] of Object.entries(attrs)) {
-          if (k === 'Provider') fields[`Provider_${ak}`] = toField(av);
-          else if (k === 'Execution' || k === 'Security' || k === 'Correlation') put(fields, ak, toField(av));
-          else if (k === 'TimeCreated') fields[`TimeCreated_${ak}`] = toField(av);
-          else fields[`${k}_${ak}`] = toField(av);
+          if (k === 'Execution' || k === 'Security' || k === 'Correlation') c.add(ak, toField(av));
+          else c.add(joinedName(k, ak), toField(av));
         }
       }
     } else {
-      put(fields, k, toField(v));
+      c.add(k, toField(v));
     }
   }
-  if (isObj(ev.EventData)) addPayload(fields, ev.EventData);
-  else if (ev.EventData !== undefined && ev.EventData !== null) fields.EventData = toField(ev.EventData);
-  if (isObj(ev.UserData)) addPayload(fields, ev.UserData);
-  if (typeof fields.EventID === 'string' && /^\d+$/.test(fields.EventID)) fields.EventID = Number(fields.EventID);
+  if (isObj(ev.EventData)) addPayload(c, ev.EventData);
+  else if (ev.EventData !== undefined && ev.EventData !== null) c.add('EventData', toField(ev.EventData));
+  if (isObj(ev.UserData)) addPayload(c, ev.UserData);
+  // EventID as a number (the last EventID wins, as it does in the object).
+  const id = c.names.lastIndexOf('EventID');
+  if (id >= 0) {
+    const v = c.values[id];
+    if (typeof v === 'string' && /^\d+$/.test(v)) c.values[id] = Number(v);
+  }
+  const fields = c.build();
   const computer = fields.Computer;
   return {
     time: parseSystemTime(fields.TimeCreated_SystemTime),
