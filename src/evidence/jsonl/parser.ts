@@ -34,11 +34,12 @@ export function detectJsonEvents(head: Buffer, _name: string): number {
 
 /** Reads the first line of the head and says whether it is one whole JSON value. */
 function firstLineIsRecord(first: Buffer): boolean {
-  let s = first.toString('utf8');
-  if (s.charCodeAt(0) === 0xfeff) s = s.slice(1);
-  const nl = s.indexOf('\n');
+  // Only the first line is decoded: the head can be a whole read (256 KiB, or more when the first line is long).
+  const nl = first.indexOf(0x0a);
   if (nl < 0) return false;
-  const line = s.slice(0, nl).trim();
+  let s = first.toString('utf8', 0, nl);
+  if (s.charCodeAt(0) === 0xfeff) s = s.slice(1);
+  const line = s.trim();
   if (!line.startsWith('{')) return false;
   try {
     JSON.parse(line);

@@ -30,6 +30,12 @@ const BSLASH = 0x5c;
 const LF = 0x0a;
 const COMMA = 0x2c;
 
+/** Bytes that matter inside a string (1), and inside a record outside strings (1): everything else is skipped. */
+const IN_STRING = new Uint8Array(256);
+const IN_RECORD = new Uint8Array(256);
+for (const c of [QUOTE, BSLASH, LF]) IN_STRING[c] = 1;
+for (const c of [QUOTE, LBRACE, RBRACE, LBRACK, RBRACK, LF]) IN_RECORD[c] = 1;
+
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 }
@@ -77,6 +83,15 @@ export class JsonObjectSplitter {
     let segStart = this.recStart >= 0 || this.depth > this.recordDepth ? i : -1;
     const n = chunk.length;
     for (; i < n; i++) {
+      // Runs of bytes that change nothing are skipped by a table lookup per byte: inside a string only a quote,
+      // a backslash or a line break matter, inside a record also brackets and braces (most of a record's bytes
+      // are neither; the state tests below ran on each of them and made the splitter a third of JSON parsing).
+      if (this.inString) {
+        if (!this.escape) while (i < n && IN_STRING[chunk[i]!] === 0) i++;
+      } else if (this.depth > this.recordDepth) {
+        while (i < n && IN_RECORD[chunk[i]!] === 0) i++;
+      }
+      if (i === n) break;
       const c = chunk[i]!;
       if (c === LF) this.line++;
       if (this.inString) {
