@@ -129,14 +129,18 @@ level: low
     expect(det.index.candidates(winEvent('Microsoft-Windows-Sysmon/Operational', 1, {})).map((t) => t.mapping)).toEqual(['sysmon']);
   });
 
-  it('gives a stable finding id per rule and event: SHA-256 over rule id, evidence id, path and locator', () => {
+  it('gives a stable finding id per rule and event: rule digest, file digest and locator', () => {
     const ev = winEvent('Security', 4624, { LogonType: 10 }, 7);
     const id = det.onEvents([ev], issues)[0]!.id;
     expect(id).toBe(det.onEvents([ev], issues)[0]!.id);
-    // The ids of earlier versions (a createHash chain over the same NUL-separated parts) are kept.
-    const h = createHash('sha256').update('22222222-2222-4222-8222-222222222222');
-    for (const p of ['e1', 'Security.evtx', '{"record":7}']) h.update('\u0000').update(p);
-    expect(id).toBe(h.digest('hex').slice(0, 16));
+    const sha = (s: string, n: number): string => createHash('sha256').update(s).digest('hex').slice(0, n);
+    expect(id).toBe(`${sha('sigma\u000022222222-2222-4222-8222-222222222222', 12)}.${sha('e1\u0000Security.evtx', 16)}.r7`);
+    // Another record, file or evidence gives another id; every locator member present is written out.
+    const other = (prov: Partial<KahuEvent['prov']>): string => det.onEvents([{ ...ev, prov: { ...ev.prov, ...prov } }], issues)[0]!.id;
+    expect(other({ locator: { record: 8 } })).not.toBe(id);
+    expect(other({ path: 'Other.evtx' })).not.toBe(id);
+    expect(other({ evidenceId: 'e2' })).not.toBe(id);
+    expect(other({ locator: { line: 3, offset: 40, record: 2, chunk: 1 } })).toMatch(/\.l3o40r2c1$/);
   });
 });
 
