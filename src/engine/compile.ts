@@ -3,6 +3,7 @@ import type { FieldValue } from '../model/index.js';
 import type { Expr, NumCmp, PatternPart, TimePart, ValueTest } from '../sigma/index.js';
 import { AffixSet, LiteralSet } from './literal-set.js';
 import { regexMinLength, requiredRegexLiterals } from './regex-literal.js';
+import { StringCache, StringSet } from './value-cache.js';
 
 /**
  * IR → matcher closures, compiled once per rule. Case-insensitive tests compare against a lower-cased copy of
@@ -271,8 +272,8 @@ function onValue(v: FieldValue, f: (s: string) => boolean): boolean {
   return f(text(v));
 }
 
-/** Values remembered per regex, and the longest value remembered. */
-const REGEX_MEMO = 256;
+/** Values remembered per regex (at most 2^8), and the longest value remembered. */
+const REGEX_MEMO_BITS = 8;
 const REGEX_MEMO_LEN = 1024;
 
 function compileValueTest(field: string | null, test: ValueTest): Matcher {
@@ -313,18 +314,15 @@ function compileValueTest(field: string | null, test: ValueTest): Matcher {
       // Regex-only selections cannot be prefiltered, so a few run on every event of their bucket, and each RE2
       // call copies the string to UTF-8 across the native boundary. Logs repeat values, so the verdict is kept
       // per recent value (no `g` flag: test() is pure). Bounded per regex: REGEX_MEMO values of <= 1 KiB.
-      let memo: Map<string, boolean> | null = null;
+      let memo: StringCache<boolean> | null = null;
       const min = regexMinLength(test.source);
       const t = (s: string): boolean => {
         if (s.length < min) return false;
-        memo ??= new Map();
+        memo ??= new StringCache(REGEX_MEMO_BITS);
         let r = memo.get(s);
         if (r === undefined) {
           r = re.test(s);
-          if (s.length <= REGEX_MEMO_LEN) {
-            if (memo.size >= REGEX_MEMO) memo.clear();
-            memo.set(s, r);
-          }
+          if (s.length <= REGEX_MEMO_LEN) memo.set(s, r);
         }
         return r;
       };
@@ -446,7 +444,8 @@ function mergeLiteralOr(args: readonly Expr[]): Matcher[] {
     let test: (s: string) => boolean;
     const lits = g.lits;
     if (g.mode === 'eq') {
-      const set = new Set(lits);
+      // Event values are new strings: a Set would hash each one over its whole length (see value-cache.ts).
+      const set = new StringSet(lits);
       test = (s) => set.has(s);
     } else if (lits.length > AFFIX_MIN && (g.mode === 'prefix' || g.mode === 'suffix')) {
       const affix = new AffixSet(lits, g.mode === 'suffix');
