@@ -3,6 +3,7 @@ import { exprFields, type DetectionIR, type Expr, type MappedRule } from '../sig
 import { compileExpr, EvalCtx, requiredValues, type Matcher } from './compile.js';
 import { LiteralSet } from './literal-set.js';
 import { requiredRegexLiterals } from './regex-literal.js';
+import { StringCache } from './value-cache.js';
 
 
 /** One mapped rule variant, compiled. */
@@ -48,7 +49,9 @@ export function literalClauses(e: Expr): Clause[] {
     case 'field': {
       if (INDEXED.has(e.field)) return [];
       if (e.test.op === 're') {
-        const lits = requiredRegexLiterals(e.test);
+        // Short literals too (a backtick, `${`, `-f`): a regex-only rule without any would be evaluated on every
+        // event of its bucket, and a rare character rules out most of them. Longer ones win in clauseScore.
+        const lits = requiredRegexLiterals(e.test, 1);
         return lits !== null && lits.length > 0 ? [lits.map((lit) => ({ field: e.field, lit }))] : [];
       }
       if (e.test.op !== 'pattern') return [];
@@ -153,10 +156,12 @@ interface FieldFilter {
   /** Literal index → clause numbers (bucket-local). */
   clauses: number[][];
   /**
-   * Recent raw scalar values (strings, numbers, booleans) → the clause numbers their lower-cased text satisfies
-   * (logs repeat images, users, paths, ports); bounded.
+   * Recent raw string values → the clause numbers their lower-cased text satisfies (logs repeat images, users,
+   * paths); bounded, and keyed without V8's full-length string hash (see value-cache.ts).
    */
-  seen: Map<string | number | boolean, Int32Array>;
+  seen: StringCache<Int32Array>;
+  /** The same for numbers and booleans (ports, logon types, flags); bounded. */
+  seenOther: Map<number | boolean, Int32Array>;
   /**
    * Keyword filters (field `*`, every field of the event) with few ASCII literals: a case-insensitive regex over
    * the raw value that holds whenever a literal occurs in the lower-cased value (see {@link caseGate}), so most
@@ -165,6 +170,8 @@ interface FieldFilter {
   gate: RegExp | null;
 }
 
+/** Slots of a filter's string cache at most (2^12), and most entries of its map of other scalars. */
+const SEEN_BITS = 12;
 const SEEN_MAX = 4096;
 const SEEN_MAX_LEN = 1024;
 
@@ -207,7 +214,7 @@ function buildBucket(targets: CompiledTarget[]): Bucket {
     const lits = [...m.keys()];
     const set = lits.length > 8 ? new LiteralSet(lits) : null;
     const gate = field === ANY_FIELD && set === null ? caseGate(lits) : null;
-    filters.push({ field, set, lits, clauses: lits.map((l) => m.get(l)!), seen: new Map(), gate });
+    filters.push({ field, set, lits, clauses: lits.map((l) => m.get(l)!), seen: new StringCache(SEEN_BITS), seenOther: new Map(), gate });
   }
   const owner = new Int32Array(clauseCount);
   const need = new Int32Array(targets.length);
@@ -477,16 +484,24 @@ function scanField(f: FieldFilter, field: string, ctx: EvalCtx, m: Marker): void
   const raw = ctx.fields[field];
   if (raw === undefined || raw === null) return;
   const kind = typeof raw;
-  if (kind === 'string' || kind === 'number' || kind === 'boolean') {
-    const key = raw as string | number | boolean;
-    if (f.gate !== null && kind === 'string' && !f.gate.test(key as string)) return;
+  if (kind === 'string') {
+    const key = raw as string;
+    if (f.gate !== null && !f.gate.test(key)) return;
     let found = f.seen.get(key);
     if (found === undefined) {
       found = clausesIn(f, ctx.lowerOf(field) as string);
-      if (kind !== 'string' || (key as string).length <= SEEN_MAX_LEN) {
-        if (f.seen.size >= SEEN_MAX) f.seen.clear();
-        f.seen.set(key, found);
-      }
+      if (key.length <= SEEN_MAX_LEN) f.seen.set(key, found);
+    }
+    for (let i = 0; i < found.length; i++) mark(m, found[i]!);
+    return;
+  }
+  if (kind === 'number' || kind === 'boolean') {
+    const key = raw as number | boolean;
+    let found = f.seenOther.get(key);
+    if (found === undefined) {
+      found = clausesIn(f, ctx.lowerOf(field) as string);
+      if (f.seenOther.size >= SEEN_MAX) f.seenOther.clear();
+      f.seenOther.set(key, found);
     }
     for (let i = 0; i < found.length; i++) mark(m, found[i]!);
     return;
