@@ -85,7 +85,7 @@ describeCorpus('literal prefilter', () => {
     const { JsonObjectSplitter } = await import('./json-objects.js');
     const { loadMappings, mapRules } = await import('../sigma/index.js');
     const { flattenWindowsEvent } = await import('../evidence/index.js');
-    const { generate } = await import('../../bench/sigma.bench.js');
+    const { generate } = await import('../../bench/windows-events.mjs');
     const set = await loadRules([corpus('sigma', 'rules'), corpus('sigma', 'rules-emerging-threats'), corpus('sigma', 'rules-threat-hunting')], new IssueCollector());
     const index = new RuleIndex(mapRules(set.detections, loadMappings()));
     // Keyword literals (the `*` pseudo-field of the prefilter) of the event's candidate rules, planted into one
@@ -137,7 +137,7 @@ describeCorpus('literal prefilter', () => {
     const { readEvtxDumpJson } = await import('./regression.js');
     const { loadMappings, mapRules } = await import('../sigma/index.js');
     const { flattenWindowsEvent } = await import('../evidence/index.js');
-    const { generate } = await import('../../bench/sigma.bench.js');
+    const { generate } = await import('../../bench/windows-events.mjs');
     const { readdir } = await import('node:fs/promises');
     const set = await loadRules([corpus('sigma', 'rules'), corpus('sigma', 'rules-emerging-threats'), corpus('sigma', 'rules-threat-hunting')], new IssueCollector());
     const mapped = mapRules(set.detections, loadMappings());
