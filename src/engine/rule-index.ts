@@ -32,6 +32,7 @@ export type Clause = Array<{ field: string; lit: string }>;
 
 /** Fields the Channel/EventID index already pins: useless as literal anchors. */
 const INDEXED = new Set(['Channel', 'EventID', 'Provider_Name']);
+/** Clauses kept per variant: at most 4, as a clause code keeps its index in two bits (see Bucket). */
 const MAX_CLAUSES = 4;
 
 function clauseScore(c: Clause): number {
@@ -153,10 +154,10 @@ interface FieldFilter {
   /** Aho–Corasick automaton over the literals (many literals), or null (few: String.includes each). */
   set: LiteralSet | null;
   lits: string[];
-  /** Literal index → clause numbers (bucket-local). */
+  /** Literal index → clause codes (bucket-local, see Bucket). */
   clauses: number[][];
   /**
-   * Recent raw string values → the clause numbers their lower-cased text satisfies (logs repeat images, users,
+   * Recent raw string values → the clause codes their lower-cased text satisfies (logs repeat images, users,
    * paths); bounded, and keyed without V8's full-length string hash (see value-cache.ts).
    */
   seen: StringCache<Int32Array>;
@@ -175,40 +176,40 @@ const SEEN_BITS = 12;
 const SEEN_MAX = 4096;
 const SEEN_MAX_LEN = 1024;
 
-/** The prefilter of one candidate list. */
+/**
+ * The prefilter of one candidate list. A clause is coded as `target << 2 | k`: the k-th clause (k < MAX_CLAUSES = 4)
+ * of the bucket's target number `target`. Marking a clause sets bit k of its target's mask for the event, and a
+ * target is ready when its mask is full: one small state per target, where a count per target plus a stamp and an
+ * owner per clause took five arrays (measured: between two records of a small file the parser's allocations push
+ * those arrays out of the CPU caches, and each mark paid for it).
+ */
 interface Bucket {
   targets: CompiledTarget[];
   filters: FieldFilter[];
-  /** Per target (same order): its clause numbers. */
-  targetClauses: number[][];
-  clauseCount: number;
-  /** Clause number → index of the target that owns it (a target's clauses are numbered consecutively). */
-  owner: Int32Array;
-  /** Per target: how many clauses it has. */
-  need: Int32Array;
+  /** Per target: the mask of all its clauses ((1 << clauses) - 1), 0 for none. */
+  need: Uint8Array;
   /** Indexes of the targets without clauses (always evaluated), ascending. */
   always: number[];
 }
 
 function buildBucket(targets: CompiledTarget[]): Bucket {
   const byField = new Map<string, Map<string, number[]>>();
-  const targetClauses: number[][] = [];
-  let clauseCount = 0;
-  for (const t of targets) {
-    const nums: number[] = [];
-    for (const clause of t.clauses) {
-      const c = clauseCount++;
-      nums.push(c);
+  const need = new Uint8Array(targets.length);
+  const always: number[] = [];
+  targets.forEach((t, ti) => {
+    t.clauses.forEach((clause, k) => {
+      const code = (ti << 2) | k;
       for (const { field, lit } of clause) {
         let m = byField.get(field);
         if (!m) byField.set(field, (m = new Map<string, number[]>()));
         const list = m.get(lit);
-        if (!list) m.set(lit, [c]);
-        else if (list.at(-1) !== c) list.push(c);
+        if (!list) m.set(lit, [code]);
+        else if (list.at(-1) !== code) list.push(code);
       }
-    }
-    targetClauses.push(nums);
-  }
+    });
+    need[ti] = (1 << t.clauses.length) - 1;
+    if (t.clauses.length === 0) always.push(ti);
+  });
   const filters: FieldFilter[] = [];
   for (const [field, m] of byField) {
     const lits = [...m.keys()];
@@ -216,15 +217,7 @@ function buildBucket(targets: CompiledTarget[]): Bucket {
     const gate = field === ANY_FIELD && set === null ? caseGate(lits) : null;
     filters.push({ field, set, lits, clauses: lits.map((l) => m.get(l)!), seen: new StringCache(SEEN_BITS), seenOther: new Map(), gate });
   }
-  const owner = new Int32Array(clauseCount);
-  const need = new Int32Array(targets.length);
-  const always: number[] = [];
-  targetClauses.forEach((nums, i) => {
-    for (const c of nums) owner[c] = i;
-    need[i] = nums.length;
-    if (nums.length === 0) always.push(i);
-  });
-  return { targets, filters, targetClauses, clauseCount, owner, need, always };
+  return { targets, filters, need, always };
 }
 
 interface SourceIndex {
@@ -350,23 +343,12 @@ export class RuleIndex {
     return this.bucket(ev)?.targets ?? [];
   }
 
-  /** Per clause: the epoch in which it last held. */
-  private stamps = new Uint32Array(0);
-  /** Per bucket target: the epoch of its clause count, and how many of its clauses held in that epoch. */
-  private tStamps = new Uint32Array(0);
-  private tCounts = new Int32Array(0);
+  /** Per bucket target, two slots: the epoch of its mask, and the mask of its clauses that held in that epoch. */
+  private tState = new Uint32Array(0);
   /** Per rule number: the epoch of its last hit (one hit per rule and event, without a Set per event). */
   private ruleStamps: Uint32Array;
   private epoch = 0;
-  private readonly marker: Marker = {
-    stamps: this.stamps,
-    tStamps: this.tStamps,
-    tCounts: this.tCounts,
-    owner: new Int32Array(0),
-    need: new Int32Array(0),
-    ready: [],
-    epoch: 0,
-  };
+  private readonly marker: Marker = { state: this.tState, need: new Uint8Array(0), ready: [], epoch: 0 };
 
   /**
    * Calls `hit` for each target matching the event (at most once per rule). Returns the number of variants
@@ -381,8 +363,7 @@ export class RuleIndex {
     const epoch = (this.epoch = (this.epoch + 1) >>> 0 || 1);
     if (epoch === 1) {
       // The 32-bit epoch wrapped: old stamps could now collide with new epochs.
-      this.stamps.fill(0);
-      this.tStamps.fill(0);
+      this.tState.fill(0);
       this.ruleStamps.fill(0);
     }
     const ruleStamps = this.ruleStamps;
@@ -394,17 +375,9 @@ export class RuleIndex {
       }
       return targets.length;
     }
-    if (this.stamps.length < b.clauseCount) this.stamps = new Uint32Array(Math.max(b.clauseCount, this.stamps.length * 2));
-    if (this.tStamps.length < targets.length) {
-      const n = Math.max(targets.length, this.tStamps.length * 2);
-      this.tStamps = new Uint32Array(n);
-      this.tCounts = new Int32Array(n);
-    }
+    if (this.tState.length < 2 * targets.length) this.tState = new Uint32Array(Math.max(2 * targets.length, this.tState.length * 2));
     const m = this.marker;
-    m.stamps = this.stamps;
-    m.tStamps = this.tStamps;
-    m.tCounts = this.tCounts;
-    m.owner = b.owner;
+    m.state = this.tState;
     m.need = b.need;
     m.epoch = epoch;
     m.ready.length = 0;
@@ -451,33 +424,36 @@ function sortSmall(a: number[]): void {
 
 /** The per-event marking state of the prefilter. */
 interface Marker {
-  stamps: Uint32Array;
-  tStamps: Uint32Array;
-  tCounts: Int32Array;
-  owner: Int32Array;
-  need: Int32Array;
+  /** Per target: [epoch, mask of the clauses that held] (see Bucket). */
+  state: Uint32Array;
+  need: Uint8Array;
   ready: number[];
   epoch: number;
 }
 
-/** Marks clause `c` as holding; a target whose last clause this is becomes ready. */
-function mark(m: Marker, c: number): void {
-  if (m.stamps[c] === m.epoch) return;
-  m.stamps[c] = m.epoch;
-  const t = m.owner[c]!;
-  let n: number;
-  if (m.tStamps[t] !== m.epoch) {
-    m.tStamps[t] = m.epoch;
-    n = 1;
-  } else n = m.tCounts[t]! + 1;
-  m.tCounts[t] = n;
-  if (n === m.need[t]) m.ready.push(t);
+/** Marks clause `code` (target << 2 | k) as holding; a target whose last clause this is becomes ready. */
+function mark(m: Marker, code: number): void {
+  const t = code >>> 2;
+  const bit = 1 << (code & 3);
+  const st = m.state;
+  const at = t << 1;
+  let mask: number;
+  if (st[at] !== m.epoch) {
+    st[at] = m.epoch;
+    mask = bit;
+  } else {
+    const old = st[at + 1]!;
+    mask = old | bit;
+    if (mask === old) return;
+  }
+  st[at + 1] = mask;
+  if (mask === m.need[t]) m.ready.push(t);
 }
 
 /**
  * Marks the clauses whose literal occurs in a field's value. A scalar value is looked up by its raw value first:
  * a value seen recently needs neither lower-casing nor a scan (most of an event's fields repeat, numbers such as
- * ports and logon types included). The cache keeps the clause numbers themselves, deduplicated, so a hit is one
+ * ports and logon types included). The cache keeps the clause codes themselves, deduplicated, so a hit is one
  * flat loop. A keyword filter's gate skips, without a lookup, the string values that cannot hold its literals.
  */
 function scanField(f: FieldFilter, field: string, ctx: EvalCtx, m: Marker): void {
@@ -521,7 +497,7 @@ function scanField(f: FieldFilter, field: string, ctx: EvalCtx, m: Marker): void
 
 const NO_CLAUSES = new Int32Array(0);
 
-// Scratch of clausesIn: literal hits, and a per-clause stamp that drops repeats (a literal such as `.exe` or a
+// Scratch of clausesIn: literal hits, and a per-clause-code stamp that drops repeats (a literal such as `.exe` or a
 // path prefix belongs to hundreds of clauses, and several literals share clauses) without sorting.
 const litHits: number[] = [];
 let dedup = new Uint32Array(1024);
@@ -530,7 +506,7 @@ const pushHit = (k: number): void => {
   litHits.push(k);
 };
 
-/** The distinct clause numbers of the filter's literals that occur in the lower-cased `s`. */
+/** The distinct clause codes of the filter's literals that occur in the lower-cased `s`. */
 function clausesIn(f: FieldFilter, s: string): Int32Array {
   litHits.length = 0;
   if (f.set) f.set.scan(s, pushHit);
