@@ -95,6 +95,16 @@ describe('JSON events parser', () => {
     expect(issues.map((i) => [i.code, i.location?.line])).toEqual([['bad-record', 2]]);
   });
 
+  it('reads the first line once (parsed to choose the reader), BOM or not, with the same event as the rest', async () => {
+    const line = JSON.stringify(otrfJson());
+    for (const bom of ['', '\ufeff']) {
+      const { events, issues } = await parse(`${bom}${line}\n${line}\n`, 5);
+      expect(issues).toEqual([]);
+      expect(events.map((e) => e.prov.locator.line)).toEqual([1, 2]);
+      expect(events[0]!.fields).toEqual(events[1]!.fields);
+    }
+  });
+
   it('reads pretty-printed evtx_dump objects one after another and a JSON array', async () => {
     const pretty = JSON.stringify(evtxDumpJson(), null, 2) + '\n' + JSON.stringify(evtxDumpJson({ ...SYSMON_1, eventId: 11 }), null, 2) + '\n';
     const a = await parse(pretty, 64);

@@ -32,20 +32,19 @@ export function detectJsonEvents(head: Buffer, _name: string): number {
   return 0;
 }
 
-/** Reads the first line of the head and says whether it is one whole JSON value. */
-function firstLineIsRecord(first: Buffer): boolean {
+/** The first line of the head when it is one whole JSON object: its parsed value (kept, so it is parsed once). */
+function firstLineRecord(first: Buffer): { value: unknown } | null {
   // Only the first line is decoded: the head can be a whole read (256 KiB, or more when the first line is long).
   const nl = first.indexOf(0x0a);
-  if (nl < 0) return false;
+  if (nl < 0) return null;
   let s = first.toString('utf8', 0, nl);
   if (s.charCodeAt(0) === 0xfeff) s = s.slice(1);
   const line = s.trim();
-  if (!line.startsWith('{')) return false;
+  if (!line.startsWith('{')) return null;
   try {
-    JSON.parse(line);
-    return true;
+    return { value: JSON.parse(line) as unknown };
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -59,10 +58,11 @@ class RecordSink {
     private readonly issues: IssueSink,
   ) {}
 
-  record(text: string, line: number, offset: number, index: number): void {
+  /** The record's text, or its value when the caller parsed it already (`parsed`). */
+  record(text: string, line: number, offset: number, index: number, parsed?: { value: unknown }): void {
     let obj: unknown;
     try {
-      obj = JSON.parse(text);
+      obj = parsed ? parsed.value : JSON.parse(text);
     } catch (err) {
       this.issues.report({
         code: 'bad-record',
@@ -102,14 +102,18 @@ export async function* parseJsonEvents(src: EvidenceSource, issues: IssueSink): 
   const pending: Buffer[] = [];
   let pendingBytes = 0;
   const start = (head: Buffer): void => {
-    if (firstLineIsRecord(head)) {
+    // The first line, parsed to choose the reader, is not parsed a second time as the first record.
+    let first = firstLineRecord(head);
+    if (first) {
       lines = new LineSplitter(
         (buf, s, e, line, offset) => {
           // Blank lines between records are normal in JSON lines files.
           let a = s;
           while (a < e && (buf[a] === 0x20 || buf[a] === 0x09)) a++;
           if (a === e) return;
-          sink.record(buf.toString('utf8', a, e), line, offset, index++);
+          if (line === 1 && first) sink.record('', line, offset, index++, first);
+          else sink.record(buf.toString('utf8', a, e), line, offset, index++);
+          first = null;
         },
         (o) =>
           issues.report({
