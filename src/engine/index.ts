@@ -11,6 +11,5 @@ export {
   type SigmaDetector,
   type SigmaDetectorOptions,
 } from './detector.js';
-export { runRegression, readEvtxDumpJson, readEvtxEvents, type RegressionResult, type SampleResult } from './regression.js';
-export { JsonObjectSplitter } from './json-objects.js';
+export { runRegression, readJsonEvents, readEvtxEvents, type RegressionResult, type SampleResult } from './regression.js';
 export { loadRules, type RuleSet } from '../sigma/index.js';

@@ -1,14 +1,12 @@
 import { createReadStream } from 'node:fs';
 import { access, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { StringDecoder } from 'node:string_decoder';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { IssueCollector, type IssueSink } from '../core/index.js';
-import { flattenWindowsEvent, parsers, type EvidenceSource } from '../evidence/index.js';
+import { parsers, type EvidenceSource } from '../evidence/index.js';
 import type { KahuEvent } from '../model/index.js';
 import { loadMappings, mapRules, type Mappings, type RuleSet } from '../sigma/index.js';
-import { JsonObjectSplitter } from './json-objects.js';
 import { RuleIndex } from './rule-index.js';
 
 /**
@@ -59,39 +57,24 @@ async function* findInfos(dir: string): AsyncGenerator<string> {
   }
 }
 
-/** Reads an evtx_dump JSON file (objects one after another) as flattened Windows events, streaming. */
-export async function* readEvtxDumpJson(path: string, issues: IssueSink): AsyncGenerator<KahuEvent> {
-  const splitter = new JsonObjectSplitter();
-  const decoder = new StringDecoder('utf8');
-  let n = 0;
-  const emit = function* (objs: Array<{ text: string; offset: number }>): Generator<KahuEvent> {
-    for (const o of objs) {
-      n++;
-      let obj: unknown;
-      try {
-        obj = JSON.parse(o.text);
-      } catch (err) {
-        issues.report({ code: 'bad-record', severity: 'error', message: `JSON: ${(err as Error).message}`, location: { path, offset: o.offset, record: n } });
-        continue;
-      }
-      const ev = flattenWindowsEvent(obj, { evidenceId: 'regression', path, locator: { record: n } });
-      if (ev) yield ev;
-      else issues.report({ code: 'bad-record', severity: 'warning', message: 'not an evtx_dump event object', location: { path, record: n } });
-    }
-  };
-  for await (const chunk of createReadStream(path)) yield* emit(splitter.push(decoder.write(chunk as Buffer)));
-  yield* emit(splitter.push(decoder.end()));
-  if (splitter.pending) issues.report({ code: 'truncated', severity: 'error', message: 'file ends inside a JSON object', location: { path } });
+/** Reads a file with the evidence parser of `format`, as `kahu scan` would read it. */
+async function readWith(format: string, path: string, issues: IssueSink): Promise<KahuEvent[]> {
+  const parser = parsers.find((p) => p.format === format);
+  if (!parser) throw new Error(`no ${format} parser is registered`);
+  const src: EvidenceSource = { id: 'regression', path, size: (await stat(path)).size, open: () => createReadStream(path) };
+  const out: KahuEvent[] = [];
+  for await (const batch of parser.parse(src, issues)) for (const ev of batch) out.push(ev);
+  return out;
+}
+
+/** Reads a JSON events file (evtx_dump objects one after another, SigmaHQ's `.json` samples) with Kahu's JSON events parser. */
+export function readJsonEvents(path: string, issues: IssueSink): Promise<KahuEvent[]> {
+  return readWith('json-events', path, issues);
 }
 
 /** Reads an EVTX file with Kahu's EVTX evidence parser as Windows events (live records only: slack is skipped). */
 export async function readEvtxEvents(path: string, issues: IssueSink): Promise<KahuEvent[]> {
-  const parser = parsers.find((p) => p.format === 'evtx');
-  if (!parser) throw new Error('no EVTX parser is registered');
-  const src: EvidenceSource = { id: 'regression', path, size: (await stat(path)).size, open: () => createReadStream(path) };
-  const out: KahuEvent[] = [];
-  for await (const batch of parser.parse(src, issues)) for (const ev of batch) if (ev.fields.EvtxRecoveredFromSlack !== true) out.push(ev);
-  return out;
+  return (await readWith('evtx', path, issues)).filter((ev) => ev.fields.EvtxRecoveredFromSlack !== true);
 }
 
 const exists = (p: string): Promise<boolean> =>
@@ -139,9 +122,7 @@ export async function runRegression(dir: string, rules: RuleSet, opts: { mapping
       let json: SampleResult | null = null;
       if (await exists(jsonPath)) {
         try {
-          const evs: KahuEvent[] = [];
-          for await (const ev of readEvtxDumpJson(jsonPath, issues)) evs.push(ev);
-          json = { path: jsonPath, count: count(evs) };
+          json = { path: jsonPath, count: count(await readJsonEvents(jsonPath, issues)) };
         } catch (err) {
           json = { path: jsonPath, count: null, error: (err as Error).message };
         }

@@ -3,7 +3,18 @@ import { expect, it } from 'vitest';
 import { corpus, describeCorpus } from '../../test/helpers/corpus.js';
 import { IssueCollector } from '../core/index.js';
 import { loadRules } from '../sigma/index.js';
+import { memorySource } from '../../test/factories/source.js';
+import { parsers } from '../evidence/index.js';
+import type { KahuEvent } from '../model/index.js';
 import { runRegression } from './regression.js';
+
+/** Generated evtx_dump JSON text through Kahu's JSON events parser. */
+async function jsonEvents(text: string): Promise<KahuEvent[]> {
+  const out: KahuEvent[] = [];
+  const parser = parsers.find((p) => p.format === 'json-events')!;
+  for await (const b of parser.parse(memorySource(text, { path: 'gen.json', id: 'gen' }), new IssueCollector())) for (const ev of b) out.push(ev);
+  return out;
+}
 
 describeCorpus('SigmaHQ corpus', () => {
   it('loads at least 99.5% of the rules, every skip with a location and reason', { timeout: 120_000 }, async () => {
@@ -34,7 +45,7 @@ describeCorpus('literal prefilter', () => {
   it('finds exactly what evaluating every candidate finds (all SigmaHQ rules over every regression sample)', { timeout: 300_000 }, async () => {
     const { RuleIndex } = await import('./rule-index.js');
     const { loadMappings, mapRules } = await import('../sigma/index.js');
-    const { readEvtxDumpJson } = await import('./regression.js');
+    const { readJsonEvents } = await import('./regression.js');
     const { readdir } = await import('node:fs/promises');
     const set = await loadRules([corpus('sigma', 'rules'), corpus('sigma', 'rules-emerging-threats'), corpus('sigma', 'rules-threat-hunting')], new IssueCollector());
     const index = new RuleIndex(mapRules(set.detections, loadMappings()));
@@ -44,7 +55,7 @@ describeCorpus('literal prefilter', () => {
     let evaluated = 0;
     let candidates = 0;
     for (const f of files) {
-      for await (const ev of readEvtxDumpJson(corpus('sigma', 'regression_data', f), new IssueCollector())) {
+      for (const ev of await readJsonEvents(corpus('sigma', 'regression_data', f), new IssueCollector())) {
         const a: string[] = [];
         const b: string[] = [];
         evaluated += index.match(ev, (t) => a.push(t.rule.id));
@@ -82,9 +93,7 @@ describeCorpus('literal prefilter', () => {
 
   it('finds exactly what evaluating every candidate finds on generated Windows events, keyword literals planted in random case', { timeout: 300_000 }, async () => {
     const { RuleIndex } = await import('./rule-index.js');
-    const { JsonObjectSplitter } = await import('./json-objects.js');
     const { loadMappings, mapRules } = await import('../sigma/index.js');
-    const { flattenWindowsEvent } = await import('../evidence/index.js');
     const { generate } = await import('../../bench/windows-events.mjs');
     const set = await loadRules([corpus('sigma', 'rules'), corpus('sigma', 'rules-emerging-threats'), corpus('sigma', 'rules-threat-hunting')], new IssueCollector());
     const index = new RuleIndex(mapRules(set.detections, loadMappings()));
@@ -104,9 +113,8 @@ describeCorpus('literal prefilter', () => {
     let plantedHits = 0;
     for (const text of generate(6000, 6000)) {
       let n = 0;
-      for (const o of new JsonObjectSplitter().push(text)) {
-        const ev = flattenWindowsEvent(JSON.parse(o.text), { evidenceId: 'gen', path: 'gen.json', locator: { record: ++n } });
-        if (!ev) continue;
+      for (const ev of await jsonEvents(text)) {
+        n++;
         const keywords = n % 10 === 0 ? keywordsOf(index.candidates(ev)) : [];
         if (keywords.length > 0) {
           const names = Object.keys(ev.fields).filter((k) => typeof ev.fields[k] === 'string' && k !== 'Channel');
@@ -133,10 +141,8 @@ describeCorpus('literal prefilter', () => {
   it('drops only the Channel/EventID tests the index guarantees: full and trimmed matchers agree on every candidate', { timeout: 300_000 }, async () => {
     const { RuleIndex } = await import('./rule-index.js');
     const { compileExpr, EvalCtx } = await import('./compile.js');
-    const { JsonObjectSplitter } = await import('./json-objects.js');
-    const { readEvtxDumpJson } = await import('./regression.js');
+    const { readJsonEvents } = await import('./regression.js');
     const { loadMappings, mapRules } = await import('../sigma/index.js');
-    const { flattenWindowsEvent } = await import('../evidence/index.js');
     const { generate } = await import('../../bench/windows-events.mjs');
     const { readdir } = await import('node:fs/promises');
     const set = await loadRules([corpus('sigma', 'rules'), corpus('sigma', 'rules-emerging-threats'), corpus('sigma', 'rules-threat-hunting')], new IssueCollector());
@@ -147,15 +153,9 @@ describeCorpus('literal prefilter', () => {
     expect(full).toHaveLength(index.targets.length);
     const events = [];
     for (const f of (await readdir(corpus('sigma', 'regression_data'), { recursive: true })).filter((f) => f.endsWith('.json'))) {
-      for await (const ev of readEvtxDumpJson(corpus('sigma', 'regression_data', f), new IssueCollector())) events.push(ev);
+      events.push(...(await readJsonEvents(corpus('sigma', 'regression_data', f), new IssueCollector())));
     }
-    for (const text of generate(1500, 1500)) {
-      let n = 0;
-      for (const o of new JsonObjectSplitter().push(text)) {
-        const ev = flattenWindowsEvent(JSON.parse(o.text), { evidenceId: 'gen', path: 'gen.json', locator: { record: ++n } });
-        if (ev) events.push(ev);
-      }
-    }
+    for (const text of generate(1500, 1500)) events.push(...(await jsonEvents(text)));
     let compared = 0;
     let held = 0;
     for (const ev of events) {
