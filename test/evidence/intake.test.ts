@@ -247,6 +247,24 @@ describe('collectEvidence', () => {
     expect(small.all().find((i) => i.location?.path === listed[1]!.path)?.severity).toBe('warning');
   });
 
+  it('counts the entries of archives inside an archive against the outer archive total', async () => {
+    // Three inner archives of 3 KiB of logs each: 9 KiB of content under one archive on disk. Each inner archive
+    // alone is within a 5 KiB total; together they are not, so the third inner archive is partly refused.
+    const log = Buffer.alloc(1024, 0x41);
+    const inner = buildZip([0, 1, 2].map((k) => ({ name: `f${k}.txt`, data: log })));
+    writeFileSync(join(dir, 'nest.zip'), buildZip([0, 1, 2].map((k) => ({ name: `c${k}.zip`, data: inner, method: 0 as const }))));
+    const issues = new IssueCollector();
+    const got: EvidenceEntry[] = [];
+    const limit = 3 * inner.length + 5 * 1024;
+    for await (const e of collectEvidence([join(dir, 'nest.zip')], issues, { zipLimits: { maxTotalBytes: limit } })) got.push(e);
+    const inside = got.filter((e) => /c\d\.zip!\//.test(e.path));
+    expect(inside).toHaveLength(9);
+    const refused = inside.filter((e) => e.reason?.includes('archive total'));
+    // The outer archive's three entries (3 x inner) and five 1 KiB files fit; the other four files do not.
+    expect(refused.map((e) => e.path.slice(dir.length + 1))).toEqual(['nest.zip!/c1.zip!/f2.txt', 'nest.zip!/c2.zip!/f0.txt', 'nest.zip!/c2.zip!/f1.txt', 'nest.zip!/c2.zip!/f2.txt']);
+    expect(issues.all().filter((i) => i.code === 'zip-refused' && i.message.includes('archive total'))).toHaveLength(4);
+  });
+
   it('applies caller zip limits (entry count)', async () => {
     const { entries, issues } = await (async () => {
       const issues = new IssueCollector();

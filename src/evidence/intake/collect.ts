@@ -8,7 +8,7 @@ import type { EvidenceParser, EvidenceSource } from '../types.js';
 import { detectFormat } from './detect.js';
 import { bufferChunks, HEAD_BYTES, headOf, readFileChunks, readFileHead } from './file-source.js';
 import { gunzipStream, gzipInnerName, gzipSizeHint } from './gzip.js';
-import { DEFAULT_ZIP_LIMITS, probeZip, walkZip, type ZipInput, type ZipItem, type ZipLimits } from './zip.js';
+import { DEFAULT_ZIP_LIMITS, probeZip, walkZip, type ZipBudget, type ZipInput, type ZipItem, type ZipLimits } from './zip.js';
 
 /** One input after intake: a readable source plus what intake learned. */
 export interface EvidenceEntry extends EvidenceSource {
@@ -184,6 +184,7 @@ export async function* collectEvidence(
     path: string,
     archive: Omit<EvidenceEntry, 'format' | 'parser'>,
     nested: boolean,
+    budget: ZipBudget = { used: 0 },
   ): AsyncGenerator<EvidenceEntry> {
     try {
       await probeZip(input);
@@ -195,7 +196,7 @@ export async function* collectEvidence(
     }
     yield { ...archive, format: 'zip', parser: null };
     try {
-      for await (const item of walkZip(input, path, issues, limits)) {
+      for await (const item of walkZip(input, path, issues, limits, budget)) {
         const id = `${archive.id}.${item.index}`;
         const shown = `${path}!/${item.name}`;
         const common = { id, path: shown, size: item.size, mtime: item.mtime, atime: null, ctime: null, birthtime: null, parent: archive.id };
@@ -224,7 +225,7 @@ export async function* collectEvidence(
           continue;
         }
         if (det.format === 'zip') {
-          yield* fromInnerZip(item, shown, entry, nested);
+          yield* fromInnerZip(item, shown, entry, nested, budget);
           continue;
         }
         yield { ...entry, format: det.format, parser: det.parser, ...(det.reason !== undefined ? { reason: det.reason } : {}) };
@@ -246,6 +247,7 @@ export async function* collectEvidence(
     shown: string,
     entry: Omit<EvidenceEntry, 'format' | 'parser'>,
     nested: boolean,
+    budget: ZipBudget,
   ): AsyncGenerator<EvidenceEntry> {
     let reason: string | null = null;
     if (DOCUMENT_ZIPS.has(extname(item.name).toLowerCase())) {
@@ -273,7 +275,8 @@ export async function* collectEvidence(
       return;
     }
     const content = bytes;
-    yield* fromZip(content, shown, { ...entry, size: content.length, open: () => bufferChunks(content) }, true);
+    // Its entries draw on the outer archive's budget of uncompressed bytes.
+    yield* fromZip(content, shown, { ...entry, size: content.length, open: () => bufferChunks(content) }, true, budget);
   }
 
   /** A gzip file (on disk, or inside a zip: `diskPath` null) and its content as entry `<id>.1`. */

@@ -11,11 +11,19 @@ import { KahuError, type IssueSink } from '../../core/index.js';
  * totals; yauzl's `validateEntrySizes` makes the declared size binding while inflating), entry counts.
  */
 
+/**
+ * Uncompressed bytes accepted so far under one archive on disk. An archive inside an archive draws on its parent's
+ * budget, so `maxTotalBytes` bounds everything one archive expands to, however its content is nested.
+ */
+export interface ZipBudget {
+  used: number;
+}
+
 /** Limits applied to every archive. */
 export interface ZipLimits {
   /** Most entries read from one archive; the rest are reported and skipped. */
   maxEntries: number;
-  /** Most uncompressed bytes accepted from one archive (sum of entries). */
+  /** Most uncompressed bytes accepted from one archive (sum of entries, entries of archives inside it included). */
   maxTotalBytes: number;
   /** Largest single entry accepted (uncompressed). */
   maxEntryBytes: number;
@@ -267,10 +275,10 @@ export async function* walkZip(
   display: string,
   issues: IssueSink,
   limits: ZipLimits = DEFAULT_ZIP_LIMITS,
+  budget: ZipBudget = { used: 0 },
 ): AsyncGenerator<ZipItem> {
   let zf: ZipFile | null = await openZip(archive);
   const shared = (): ZipFile | null => zf;
-  let total = 0;
   let index = 0;
   const refuse = (name: string, why: string): void => {
     issues.report({
@@ -311,14 +319,14 @@ export async function* walkZip(
         mtime: entryMtime(entry),
         open: () => streamEntry(archive, entry, shared),
       };
-      const refusal = checkEntry(entry, name, index, total, limits);
+      const refusal = checkEntry(entry, name, index, budget.used, limits);
       if (refusal !== null) {
         refuse(name, refusal);
         yield { ...item, refused: refusal, open: emptyStream };
         if (refusal.startsWith('more than')) return;
         continue;
       }
-      total += entry.uncompressedSize;
+      budget.used += entry.uncompressedSize;
       yield item;
     }
   } finally {
@@ -340,7 +348,7 @@ function checkEntry(e: Entry, name: string, index: number, total: number, l: Zip
   if (e.uncompressedSize > l.ratioMinBytes && ratio > l.maxRatio) {
     return `compression ratio ${Math.round(ratio)}:1 exceeds ${l.maxRatio}:1 (zip bomb guard)`;
   }
-  if (total + e.uncompressedSize > l.maxTotalBytes) return `archive total would exceed ${l.maxTotalBytes} bytes`;
+  if (total + e.uncompressedSize > l.maxTotalBytes) return `archive total (archives inside it included) would exceed ${l.maxTotalBytes} bytes`;
   return null;
 }
 
