@@ -49,10 +49,8 @@ function str(v: unknown): string {
 
 /** True when the inventory event's file is what the check looks for. */
 export function checkMatches(c: ArtifactCheck, e: KahuEvent): boolean {
-  const target = str(e.fields.TargetFilename) || collectedWindowsPath(e.prov.path);
-  // Folder patterns are written with a leading `\` (`\inetpub\wwwroot\aspnet_client\`); an archive whose entries
-  // start at the drive's root (`inetpub/wwwroot/...`) gives a path without one.
-  const path = target.startsWith('\\') ? target : `\\${target}`;
+  // Inventory events carry the rooted Windows path (evidence/files/inventory.ts); others are read from provenance.
+  const path = str(e.fields.TargetFilename) || collectedWindowsPath(e.prov.path);
   const lower = path.toLowerCase();
   const name = str(e.fields.FileName) || path.slice(path.lastIndexOf('\\') + 1);
   const ext = (str(e.fields.Extension) || (name.includes('.') ? name.slice(name.lastIndexOf('.') + 1) : '')).toLowerCase();

@@ -296,6 +296,6 @@ describe('inventoryEvent', () => {
     });
     expect(ev.time).toBe(Date.parse(shell.mtime!));
     const inner = entries.find((e) => e.id === 'e0002.1')!;
-    expect(inventoryEvent(inner, sha).fields).toMatchObject({ TargetFilename: 'W3SVC1\\u_ex210303.log', Container: join(dir, 'tree/bundle.zip') });
+    expect(inventoryEvent(inner, sha).fields).toMatchObject({ TargetFilename: '\\W3SVC1\\u_ex210303.log', Container: join(dir, 'tree/bundle.zip') });
   });
 });

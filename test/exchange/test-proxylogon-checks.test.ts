@@ -82,7 +82,8 @@ describe('Test-ProxyLogon CVE-2021-27065 (B): ECP server log Set-*VirtualDirecto
 
 describe('Test-ProxyLogon suspicious files: lsass*.dmp (LsassDump) and .7z/.zip/.rar under ProgramData (SuspiciousArchive)', () => {
   const checks = loadArtifactChecks();
-  const file = (p: string): KahuEvent => ({ ...event('file', { TargetFilename: p, FileName: p.slice(p.lastIndexOf('\\') + 1) }), prov: { evidenceId: 'f', path: p, locator: { offset: 0 } } });
+  // As the inventory gives them: rooted (a collection's `C/Windows/Temp/x` is `\C\Windows\Temp\x`).
+  const file = (p: string): KahuEvent => ({ ...event('file', { TargetFilename: `\\${p}`, FileName: p.slice(p.lastIndexOf('\\') + 1) }), prov: { evidenceId: 'f', path: p, locator: { offset: 0 } } });
   const ids = (p: string): string[] => checks.filter((c) => checkMatches(c, file(p))).map((c) => c.id);
   it('positive', () => {
     expect(ids('C\\Windows\\Temp\\lsass.dmp')).toEqual(['kahu-exchange-artifact-lsass-dump']);

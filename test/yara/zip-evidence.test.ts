@@ -100,9 +100,9 @@ describe('YARA over zip evidence, in place', () => {
     const artifacts = c.findings.filter((f) => f.engine === 'artifact').map((f) => [f.rule.id, f.events[0]!.prov.path, f.events[0]!.values.TargetFilename]);
     expect(artifacts).toEqual(
       expect.arrayContaining([
-        ['kahu-exchange-artifact-owa-auth-page', `${zip}!/${OWA}/ohyeah.aspx`, `${OWA}/ohyeah.aspx`.replaceAll('/', '\\')],
+        ['kahu-exchange-artifact-owa-auth-page', `${zip}!/${OWA}/ohyeah.aspx`, `/${OWA}/ohyeah.aspx`.replaceAll('/', '\\')],
         ['kahu-exchange-artifact-aspnet-client-page', `${zip}!/${VELO_SPY}`, 'C:\\inetpub\\wwwroot\\aspnet_client\\system_web\\s.aspx'],
-        ['kahu-exchange-artifact-programdata-archive', `${zip}!/C/ProgramData/out.zip`, 'C\\ProgramData\\out.zip'],
+        ['kahu-exchange-artifact-programdata-archive', `${zip}!/C/ProgramData/out.zip`, '\\C\\ProgramData\\out.zip'],
       ]),
     );
     expect(artifacts.filter(([, p]) => String(p).endsWith('logon.aspx'))).toEqual([]);

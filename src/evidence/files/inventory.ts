@@ -15,10 +15,20 @@ function innerPath(p: string): { container: string; inner: string } | null {
   return i < 0 ? null : { container: p.slice(0, i), inner: p.slice(i + 2) };
 }
 
+/**
+ * A collected path as rooted: a zip entry's path starts at the collection's root (`inetpub/wwwroot/...`,
+ * `C/ProgramData/...`), while path rules are written with a leading `\` (`\inetpub\wwwroot\aspnet_client\`),
+ * as they match a live server's `C:\inetpub\...`. Paths with a drive (`C:\...`, Velociraptor's decoded layout) or
+ * already rooted are kept.
+ */
+function rooted(p: string): string {
+  return p.startsWith('\\') || /^[A-Za-z]:\\/.test(p) ? p : `\\${p}`;
+}
+
 /** Builds the inventory event of one evidence entry, given its SHA-256 (hex, computed while it was read). */
 export function inventoryEvent(entry: EvidenceEntry, sha256: string): KahuEvent {
   const zip = innerPath(entry.path);
-  const target = collectedWindowsPath(zip ? zip.inner : entry.path);
+  const target = rooted(collectedWindowsPath(zip ? zip.inner : entry.path));
   const name = target.slice(target.lastIndexOf('\\') + 1);
   const dot = name.lastIndexOf('.');
   const ext = dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
