@@ -179,9 +179,8 @@ const SEEN_MAX_LEN = 1024;
 /**
  * The prefilter of one candidate list. A clause is coded as `target << 2 | k`: the k-th clause (k < MAX_CLAUSES = 4)
  * of the bucket's target number `target`. Marking a clause sets bit k of its target's mask for the event, and a
- * target is ready when its mask is full: one small state per target, where a count per target plus a stamp and an
- * owner per clause took five arrays (measured: between two records of a small file the parser's allocations push
- * those arrays out of the CPU caches, and each mark paid for it).
+ * target is ready when its mask is full: one two-slot state per target, where a stamp and an owner per clause and a
+ * stamp and a count per target took five arrays.
  */
 interface Bucket {
   targets: CompiledTarget[];
@@ -197,7 +196,9 @@ function buildBucket(targets: CompiledTarget[]): Bucket {
   const need = new Uint8Array(targets.length);
   const always: number[] = [];
   targets.forEach((t, ti) => {
-    t.clauses.forEach((clause, k) => {
+    // literalClauses keeps at most MAX_CLAUSES; dropping more would only weaken the filter, never break it.
+    const clauses = t.clauses.slice(0, MAX_CLAUSES);
+    clauses.forEach((clause, k) => {
       const code = (ti << 2) | k;
       for (const { field, lit } of clause) {
         let m = byField.get(field);
@@ -207,8 +208,8 @@ function buildBucket(targets: CompiledTarget[]): Bucket {
         else if (list.at(-1) !== code) list.push(code);
       }
     });
-    need[ti] = (1 << t.clauses.length) - 1;
-    if (t.clauses.length === 0) always.push(ti);
+    need[ti] = (1 << clauses.length) - 1;
+    if (clauses.length === 0) always.push(ti);
   });
   const filters: FieldFilter[] = [];
   for (const [field, m] of byField) {
