@@ -313,7 +313,7 @@ function compileValueTest(field: string | null, test: ValueTest): Matcher {
       const re = new RE2(test.source, flags);
       // Regex-only selections cannot be prefiltered, so a few run on every event of their bucket, and each RE2
       // call copies the string to UTF-8 across the native boundary. Logs repeat values, so the verdict is kept
-      // per recent value (no `g` flag: test() is pure). Bounded per regex: REGEX_MEMO values of <= 1 KiB.
+      // per recent value (no `g` flag: test() is pure). Bounded per regex: 2^REGEX_MEMO_BITS values of <= 1 KiB.
       let memo: StringCache<boolean> | null = null;
       const min = regexMinLength(test.source);
       const t = (s: string): boolean => {
