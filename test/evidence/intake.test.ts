@@ -265,6 +265,22 @@ describe('collectEvidence', () => {
     expect(issues.all().filter((i) => i.code === 'zip-refused' && i.message.includes('archive total'))).toHaveLength(4);
   });
 
+  it('counts gzip content inside an archive against the archive total', async () => {
+    // Two .gz entries of 4 KiB of text each under a 6 KiB total: the first fits, the second stops past the total.
+    const text = Buffer.from('x'.repeat(4096));
+    writeFileSync(join(dir, 'gz.zip'), buildZip([0, 1].map((k) => ({ name: `logs/u_ex${k}.log.gz`, data: gzipSync(text), method: 0 as const }))));
+    const issues = new IssueCollector();
+    const got: EvidenceEntry[] = [];
+    const gzBytes = gzipSync(text).length;
+    for await (const e of collectEvidence([join(dir, 'gz.zip')], issues, { zipLimits: { maxTotalBytes: 2 * gzBytes + 6 * 1024 } })) got.push(e);
+    const inner = got.filter((e) => e.path.endsWith('.log'));
+    expect(inner).toHaveLength(2);
+    expect((await drain(inner[0]!)).length).toBe(4096);
+    expect(inner[1]).toMatchObject({ readable: false, format: 'unrecognised' });
+    expect(inner[1]!.reason).toMatch(/archive total/);
+    expect(issues.all().some((i) => i.location?.path === inner[1]!.path && /archive total/.test(i.message))).toBe(true);
+  });
+
   it('applies caller zip limits (entry count)', async () => {
     const { entries, issues } = await (async () => {
       const issues = new IssueCollector();

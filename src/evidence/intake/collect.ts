@@ -221,7 +221,7 @@ export async function* collectEvidence(
         const entry = { ...common, magic: det.magic, readable: true, open: whole ? () => bufferChunks(head) : () => item.open() };
         if (det.magic === 'gzip') {
           // A compressed log inside a zip (collections of rotated logs): decompressed as a stream too.
-          yield* fromGzip(null, head, entry);
+          yield* fromGzip(null, head, entry, budget);
           continue;
         }
         if (det.format === 'zip') {
@@ -280,7 +280,12 @@ export async function* collectEvidence(
   }
 
   /** A gzip file (on disk, or inside a zip: `diskPath` null) and its content as entry `<id>.1`. */
-  async function* fromGzip(diskPath: string | null, head: Buffer, container: Omit<EvidenceEntry, 'format' | 'parser'>): AsyncGenerator<EvidenceEntry> {
+  async function* fromGzip(
+    diskPath: string | null,
+    head: Buffer,
+    container: Omit<EvidenceEntry, 'format' | 'parser'>,
+    budget?: ZipBudget,
+  ): AsyncGenerator<EvidenceEntry> {
     yield { ...container, format: 'gzip', parser: null };
     const innerName = gzipInnerName(basename(container.path), head);
     const shown = `${container.path}!/${innerName}`;
@@ -292,7 +297,20 @@ export async function* collectEvidence(
     } catch {
       size = 0;
     }
-    const open = (): AsyncIterable<Buffer> => gunzipStream(container.open(), container.size, limits);
+    // Inside a zip, the decompressed bytes draw on the archive's budget: each byte once, however often the content
+    // is read (the head, then the whole).
+    let charged = 0;
+    let over = false;
+    const within = (total: number): boolean => {
+      if (!budget) return true;
+      if (total > charged && !over) {
+        budget.used += total - charged;
+        charged = total;
+        over = budget.used > limits.maxTotalBytes;
+      }
+      return !over;
+    };
+    const open = (): AsyncIterable<Buffer> => gunzipStream(container.open(), container.size, limits, within);
     const common = { id, path: shown, size, mtime: container.mtime, atime: null, ctime: null, birthtime: null, parent: container.id };
     let inner: Buffer;
     try {

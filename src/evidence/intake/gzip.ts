@@ -48,9 +48,16 @@ export async function gzipSizeHint(path: string, fileSize: number): Promise<numb
 
 /**
  * Streams the decompressed content. Bomb guard: more than `maxEntryBytes`, or more than `ratioMinBytes` at a
- * ratio over `maxRatio` to the compressed size, stops the stream with an error (the parser reports it).
+ * ratio over `maxRatio` to the compressed size, stops the stream with an error (the parser reports it). `within`,
+ * when given, is told the bytes decompressed so far and says whether they still fit a larger budget (a gzip
+ * inside a zip draws on the archive's, see ZipBudget).
  */
-export async function* gunzipStream(compressed: AsyncIterable<Buffer>, compressedSize: number, limits: ZipLimits): AsyncGenerator<Buffer> {
+export async function* gunzipStream(
+  compressed: AsyncIterable<Buffer>,
+  compressedSize: number,
+  limits: ZipLimits,
+  within: (total: number) => boolean = () => true,
+): AsyncGenerator<Buffer> {
   const input = Readable.from(compressed);
   const gunzip = createGunzip();
   const out = input.pipe(gunzip);
@@ -63,6 +70,7 @@ export async function* gunzipStream(compressed: AsyncIterable<Buffer>, compresse
       total += c.length;
       if (total > limits.maxEntryBytes) throw refuse(`content exceeds the ${limits.maxEntryBytes}-byte limit`);
       if (total > limits.ratioMinBytes && total / Math.max(1, compressedSize) > limits.maxRatio) throw refuse(`compression ratio over ${limits.maxRatio}:1`);
+      if (!within(total)) throw refuse(`content would take the archive total over ${limits.maxTotalBytes} bytes`);
       yield c;
     }
   } catch (err) {
