@@ -41,13 +41,12 @@ function digest(text: string, n: number): string {
   return hash('sha256', text, 'hex').slice(0, n);
 }
 
-// Per-rule and per-file parts of detection finding ids (see detectionId), each hashed once and kept.
+// Per-rule and per-file parts of detection finding ids (see detectionId): a rule's kept with the rule, a file's
+// for the last file seen (a batch of events comes from one file).
 const ruleTags = new WeakMap<RuleMeta, string>();
-let lastEvidence = '';
-let lastPath = '';
+let lastEvidence: string | undefined;
+let lastPath: string | undefined;
 let lastFileTag = '';
-const fileTags = new Map<string, string>();
-const FILE_TAGS_MAX = 65_536;
 
 /** The locator in a compact, injective form: `l<line>o<offset>r<record>c<chunk>` with the members present. */
 function locatorTag(l: Locator): string {
@@ -63,23 +62,16 @@ function locatorTag(l: Locator): string {
  * A detection finding's stable id: `<rule>.<file>.<locator>`, where `<rule>` is 48 bits of SHA-256 over the rule
  * id, `<file>` 64 bits of SHA-256 over the evidence id and path, and `<locator>` the record's place in the file
  * written out. The same rule, file and record give the same id in every run. The hashes are made once per rule and
- * per file, not once per finding: one SHA-256 call costs ~0.8 µs, which on attack-dense evidence (1.4 findings
+ * per run of events from one file, not once per finding: one SHA-256 call costs ~0.8 µs, which on attack-dense evidence (1.4 findings
  * per event in SigmaHQ's regression samples) was an eighth of the whole rule evaluation.
  */
 function detectionId(rule: RuleMeta, prov: Provenance): string {
   let r = ruleTags.get(rule);
   if (r === undefined) ruleTags.set(rule, (r = digest(`sigma\u0000${rule.id}`, 12)));
   if (prov.evidenceId !== lastEvidence || prov.path !== lastPath) {
-    const key = `${prov.evidenceId}\u0000${prov.path}`;
-    let f = fileTags.get(key);
-    if (f === undefined) {
-      f = digest(key, 16);
-      if (fileTags.size >= FILE_TAGS_MAX) fileTags.clear();
-      fileTags.set(key, f);
-    }
     lastEvidence = prov.evidenceId;
     lastPath = prov.path;
-    lastFileTag = f;
+    lastFileTag = digest(`${prov.evidenceId}\u0000${prov.path}`, 16);
   }
   return `${r}.${lastFileTag}.${locatorTag(prov.locator)}`;
 }

@@ -103,6 +103,15 @@ describe('JSON events parser', () => {
       expect(events.map((e) => e.prov.locator.line)).toEqual([1, 2]);
       expect(events[0]!.fields).toEqual(events[1]!.fields);
     }
+    // What is not JSON on another line is not JSON on the first either (no wider trimming there).
+    const { events, issues } = await parse(`${line}\n\u00a0${line}\n`, 5);
+    expect(events).toHaveLength(1);
+    expect(issues.map((i) => [i.code, i.location?.line])).toEqual([['bad-record', 2]]);
+    // A first line that is not one JSON object makes the file read by the object splitter: the stray character is
+    // reported, both records are read.
+    const first = await parse(`\u00a0${line}\n${line}\n`, 5);
+    expect(first.events.map((e) => e.prov.locator.line)).toEqual([1, 2]);
+    expect(first.issues.map((i) => [i.code, i.location?.line, i.message])).toEqual([['bad-record', 1, expect.stringMatching(/not JSON/)]]);
   });
 
   it('reads pretty-printed evtx_dump objects one after another and a JSON array', async () => {

@@ -39,7 +39,8 @@ function firstLineRecord(first: Buffer): { value: unknown } | null {
   if (nl < 0) return null;
   let s = first.toString('utf8', 0, nl);
   if (s.charCodeAt(0) === 0xfeff) s = s.slice(1);
-  const line = s.trim();
+  // Leading blanks as the line reader skips them (space, tab); JSON.parse takes the JSON whitespace after.
+  const line = s.replace(/^[ \t]+/, '');
   if (!line.startsWith('{')) return null;
   try {
     return { value: JSON.parse(line) as unknown };

@@ -46,10 +46,12 @@ describe('FieldsCollector', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
-  it('past its bounds (shapes, names per record, trie nodes) still gives the same objects', () => {
-    for (const c of [new FieldsCollector(1), new FieldsCollector(4096, 2), new FieldsCollector(4096, 256, 3)]) {
+  it('past its bounds (shapes, names per record, trie nodes, name length, source size) still gives the same objects', () => {
+    const long: Array<[string, FieldValue]> = [['x'.repeat(200), 1], ['b', 2]];
+    const all = [...shapes, long];
+    for (const c of [new FieldsCollector(1), new FieldsCollector(4096, 2), new FieldsCollector(4096, 256, 3), new FieldsCollector(4096, 256, 65_536, 128), new FieldsCollector(4096, 256, 65_536, 128, 40)]) {
       for (let round = 0; round < 2; round++) {
-        for (const pairs of shapes) expect(build(c, pairs)).toEqual(assigned(pairs));
+        for (const pairs of all) expect(build(c, pairs)).toEqual(assigned(pairs));
       }
     }
   });

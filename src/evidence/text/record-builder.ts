@@ -61,13 +61,15 @@ interface ShapeNode {
  * object-literal builder of that name sequence by walking a trie keyed by the names (names parsed from JSON are
  * interned strings, so each step is a cheap lookup) and makes the object with it, so it keeps V8's fast layout
  * (see the top of this file). Name sequences come from evidence: past `maxShapes` builders, or for records with
- * more than `maxNames` fields, or once the trie holds `maxNodes` nodes, objects are made by assignment instead
- * (dictionary mode, still correct).
+ * more than `maxNames` fields or a name longer than `maxNameLength`, or once the builders' source text reaches
+ * `maxSourceChars` (each builder keeps its names in its source: shapes that share a long prefix would otherwise hold
+ * it again and again), objects are made by assignment instead (dictionary mode, still correct).
  */
 export class FieldsCollector {
   private readonly root: ShapeNode = { next: new Map(), make: null };
   private shapes = 0;
   private nodes = 1;
+  private sourceChars = 0;
   readonly names: string[] = [];
   readonly values: FieldValue[] = [];
 
@@ -75,6 +77,8 @@ export class FieldsCollector {
     private readonly maxShapes = 4096,
     private readonly maxNames = 256,
     private readonly maxNodes = 65_536,
+    private readonly maxNameLength = 128,
+    private readonly maxSourceChars = 8 * 1024 * 1024,
   ) {}
 
   /** Starts a record. */
@@ -101,8 +105,15 @@ export class FieldsCollector {
         node = child;
       }
       if (i === names.length && node.make !== null) return node.make(this.values);
-      if (this.shapes < this.maxShapes && this.nodes + names.length - i <= this.maxNodes) {
+      let chars = 0;
+      let short = true;
+      for (const n of names) {
+        chars += n.length + 8;
+        if (n.length > this.maxNameLength) short = false;
+      }
+      if (short && this.shapes < this.maxShapes && this.nodes + names.length - i <= this.maxNodes && this.sourceChars + chars <= this.maxSourceChars) {
         this.nodes += names.length - i;
+        this.sourceChars += chars;
         for (; i < names.length; i++) {
           const child: ShapeNode = { next: new Map(), make: null };
           node.next.set(names[i]!, child);

@@ -53,8 +53,11 @@ const collector = new FieldsCollector();
 
 // `${element}_${attribute}` names (Provider_Name, TimeCreated_SystemTime...), made once: the parsed names are
 // interned strings, and a name made afresh per event would be hashed again by every lookup of the shape trie.
+// Bounded in entries and, since names come from evidence, in length (longer ones are made each time).
 const joined = new Map<string, Map<string, string>>();
+const JOINED_MAX_LENGTH = 128;
 function joinedName(element: string, attr: string): string {
+  if (element.length + attr.length > JOINED_MAX_LENGTH) return `${element}_${attr}`;
   let m = joined.get(element);
   if (m === undefined) {
     if (joined.size >= 1024) joined.clear();
