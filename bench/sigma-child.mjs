@@ -20,25 +20,15 @@ const rounds = Number(roundsArg ?? 20);
 const lib = join(import.meta.dirname, '..', process.env.KAHU_BENCH_LIB ?? 'dist');
 const { IssueCollector } = await import(join(lib, 'core', 'index.js'));
 const { createSigmaDetector } = await import(join(lib, 'engine', 'index.js'));
-const { parsers } = await import(join(lib, 'evidence', 'index.js'));
+const { parsers, READ_CHUNK } = await import(join(lib, 'evidence', 'index.js'));
 const { loadRules } = await import(join(lib, 'sigma', 'index.js'));
 
-function walk(dir, ext, out = []) {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) walk(p, ext, out);
-    else if (e.name.endsWith(ext)) out.push(p);
-  }
-  return out;
-}
 
 const jsonParser = parsers.find((p) => p.format === 'json-events');
 if (!jsonParser) throw new Error('no JSON events parser is registered');
 const parseIssues = new IssueCollector();
-/** Read size of Kahu's file source (src/evidence/intake/file-source.ts). */
-const READ_CHUNK = 256 * 1024;
 
-/** Kahu's JSON events parser over bytes held in memory, in reads of the size the file source makes. */
+/** Kahu's JSON events parser over bytes held in memory, in reads of the file source's size (READ_CHUNK). */
 async function parse(bytes, path) {
   const src = {
     id: 'bench',
@@ -77,7 +67,11 @@ async function measure(bytes) {
 }
 
 // (1) Corpus: SigmaHQ regression_data evtx_dump JSON, in memory; per round [parseMs, rulesMs, events].
-const files = walk(join(corpusDir, 'sigma', 'regression_data'), '.json');
+const regression = join(corpusDir, 'sigma', 'regression_data');
+const files = readdirSync(regression, { recursive: true, encoding: 'utf8' })
+  .filter((f) => f.endsWith('.json'))
+  .sort()
+  .map((f) => join(regression, f));
 const texts = files.map((f) => readFileSync(f));
 const perRound = [];
 let corpusFindings = 0;

@@ -33,7 +33,7 @@ export function splitTags(tags: readonly string[]): { attack: string[]; cves: st
  * A correlation finding's stable id: the first 64 bits of SHA-256 over the rule id and the parts, NUL-separated.
  */
 function findingId(ruleId: string, parts: readonly string[]): string {
-  return hash('sha256', `${ruleId}\u0000${parts.join('\u0000')}`, 'hex').slice(0, 16);
+  return digest(`${ruleId}\u0000${parts.join('\u0000')}`, 16);
 }
 
 /** First `n` hex digits of SHA-256 over `text`. */

@@ -460,40 +460,31 @@ function mark(m: Marker, code: number): void {
 function scanField(f: FieldFilter, field: string, ctx: EvalCtx, m: Marker): void {
   const raw = ctx.fields[field];
   if (raw === undefined || raw === null) return;
-  const kind = typeof raw;
-  if (kind === 'string') {
-    const key = raw as string;
-    if (f.gate !== null && !f.gate.test(key)) return;
-    let found = f.seen.get(key);
+  let found: Int32Array | undefined;
+  if (typeof raw === 'string') {
+    if (f.gate !== null && !f.gate.test(raw)) return;
+    found = f.seen.get(raw);
     if (found === undefined) {
       found = clausesIn(f, ctx.lowerOf(field) as string);
-      if (key.length <= SEEN_MAX_LEN) f.seen.set(key, found);
+      if (raw.length <= SEEN_MAX_LEN) f.seen.set(raw, found);
     }
-    for (let i = 0; i < found.length; i++) mark(m, found[i]!);
-    return;
-  }
-  if (kind === 'number' || kind === 'boolean') {
-    const key = raw as number | boolean;
-    let found = f.seenOther.get(key);
+  } else if (typeof raw === 'number' || typeof raw === 'boolean') {
+    found = f.seenOther.get(raw);
     if (found === undefined) {
       found = clausesIn(f, ctx.lowerOf(field) as string);
       if (f.seenOther.size >= SEEN_MAX) f.seenOther.clear();
-      f.seenOther.set(key, found);
+      f.seenOther.set(raw, found);
     }
-    for (let i = 0; i < found.length; i++) mark(m, found[i]!);
+  } else {
+    // A list: each element's lower-cased text, uncached.
+    for (const x of ctx.lowerOf(field) as string[]) markAll(m, clausesIn(f, x));
     return;
   }
-  const v = ctx.lowerOf(field);
-  if (v === null) return;
-  if (typeof v === 'string') {
-    const found = clausesIn(f, v);
-    for (let i = 0; i < found.length; i++) mark(m, found[i]!);
-    return;
-  }
-  for (const x of v) {
-    const found = clausesIn(f, x);
-    for (let i = 0; i < found.length; i++) mark(m, found[i]!);
-  }
+  markAll(m, found);
+}
+
+function markAll(m: Marker, codes: Int32Array): void {
+  for (let i = 0; i < codes.length; i++) mark(m, codes[i]!);
 }
 
 const NO_CLAUSES = new Int32Array(0);

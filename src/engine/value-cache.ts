@@ -74,14 +74,20 @@ export class StringCache<T> {
 
   /** The value stored for `s`, or undefined. */
   get(s: string): T | undefined {
-    const i = sampleHash(s) & this.mask;
+    const k = this.slot(s, sampleHash(s));
+    return k < 0 ? undefined : this.vals[k];
+  }
+
+  /** The slot holding `s` (hash `h`), or -1. A bucket fills from its start and never has gaps. */
+  private slot(s: string, h: number): number {
+    const i = h & this.mask;
     const keys = this.keys;
     for (let k = i; k < i + WAYS; k++) {
       const x = keys[k];
-      if (x === s) return this.vals[k];
-      if (x === undefined) return undefined;
+      if (x === s) return k;
+      if (x === undefined) return -1;
     }
-    return undefined;
+    return -1;
   }
 
   /** Stores `v` for `s` (see the class comment for which entry it replaces). */
@@ -90,7 +96,7 @@ export class StringCache<T> {
     if (this.keys.length < 1 << this.maxBits) {
       // Below the bound nothing is evicted: the table doubles when half full, or when the bucket is full.
       const last = this.keys[(h & this.mask) + WAYS - 1];
-      if (this.count * 2 >= this.keys.length || (last !== undefined && this.get(s) === undefined)) this.grow();
+      if (this.count * 2 >= this.keys.length || (last !== undefined && this.slot(s, h) < 0)) this.grow();
     }
     this.put(s, h, v);
   }

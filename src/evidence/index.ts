@@ -9,6 +9,7 @@ export type { Detection } from './intake/detect.js';
 export { detectFormat } from './intake/detect.js';
 export type { ZipLimits } from './intake/zip.js';
 export { DEFAULT_ZIP_LIMITS } from './intake/zip.js';
+export { READ_CHUNK } from './intake/file-source.js';
 export type { MagicType } from './files/magic.js';
 export { sniffMagic, MAGIC_DESCRIPTION } from './files/magic.js';
 export { inventoryEvent } from './files/inventory.js';

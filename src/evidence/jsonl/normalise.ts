@@ -1,5 +1,6 @@
 import type { FieldValue, KahuEvent, Provenance } from '../../model/index.js';
-import { flattenWindowsEvent, parseSystemTime, put } from '../windows/flatten.js';
+import { put } from '../text/record-builder.js';
+import { flattenWindowsEvent, parseSystemTime } from '../windows/flatten.js';
 
 /**
  * Windows events exported as JSON, in the layouts DFIR tools produce, all turned into the one Windows event
@@ -196,11 +197,9 @@ export function windowsEventFromJson(o: unknown, prov: Provenance): KahuEvent | 
   const layout = windowsJsonLayout(rec);
   if (layout === null || !isObj(rec)) return null;
   switch (layout) {
-    case 'evtx': {
-      const ev = flattenWindowsEvent(rec, prov);
-      if (ev && typeof ev.fields.EventID === 'string' && /^\d+$/.test(ev.fields.EventID)) ev.fields.EventID = Number(ev.fields.EventID);
-      return ev;
-    }
+    case 'evtx':
+      // flattenWindowsEvent makes a digit-string EventID a number itself.
+      return flattenWindowsEvent(rec, prov);
     case 'velociraptor':
       return isObj(rec.System) ? fromVelociraptor(rec, prov) : fromVelociraptorFlat(rec, prov);
     case 'ecs':

@@ -39,6 +39,12 @@ export function compileRecordBuilder(names: readonly string[], convert: (name: s
   return (values) => make(values, converters);
 }
 
+/** Sets a field whose name comes from evidence: `__proto__` becomes an own property, never the prototype. */
+export function put(fields: Record<string, FieldValue>, name: string, value: FieldValue): void {
+  if (name === '__proto__') Object.defineProperty(fields, name, { value, enumerable: true, writable: true, configurable: true });
+  else fields[name] = value;
+}
+
 /** `(values) => fields` for one sequence of field names (values in that order). */
 export type FieldsBuilder = (values: readonly FieldValue[]) => Record<string, FieldValue>;
 
@@ -125,11 +131,7 @@ export class FieldsCollector {
       }
     }
     const fields: Record<string, FieldValue> = {};
-    for (let i = 0; i < names.length; i++) {
-      const n = names[i]!;
-      if (n === '__proto__') Object.defineProperty(fields, n, { value: this.values[i], enumerable: true, writable: true, configurable: true });
-      else fields[n] = this.values[i]!;
-    }
+    for (let i = 0; i < names.length; i++) put(fields, names[i]!, this.values[i]!);
     return fields;
   }
 }

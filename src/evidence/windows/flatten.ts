@@ -10,11 +10,6 @@ export type EvtxJson = { Event?: Record<string, unknown> } & Record<string, unkn
 
 type Obj = Record<string, unknown>;
 
-/** Sets a field whose name comes from evidence: `__proto__` becomes an own property, never the prototype. */
-export function put(fields: Record<string, FieldValue>, name: string, value: FieldValue): void {
-  if (name === '__proto__') Object.defineProperty(fields, name, { value, enumerable: true, writable: true, configurable: true });
-  else fields[name] = value;
-}
 
 
 function isObj(v: unknown): v is Obj {
